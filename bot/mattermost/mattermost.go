@@ -1,0 +1,221 @@
+// Package mattermost is Balise's adapter to the Mattermost REST API: it posts
+// as the bot, replies in threads, sends direct messages, updates posts,
+// uploads files and reads members' locale and time zone.
+package mattermost
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"balise/bot"
+)
+
+var _ bot.Messenger = (*Client)(nil)
+
+// Client posts as the bot through the REST API.
+type Client struct {
+	api       *model.Client4
+	botID     string
+	actionURL string // where Mattermost sends button clicks
+
+	mu      sync.Mutex
+	members map[string]cachedMember
+	dms     map[string]string // user id -> direct channel id
+}
+
+type cachedMember struct {
+	m       bot.Member
+	expires time.Time
+}
+
+const memberTTL = 5 * time.Minute
+
+// NewHTTPClient returns the HTTP client Balise uses to call Mattermost:
+// a request timeout, and retries with backoff on network errors and 5xx.
+func NewHTTPClient() *http.Client {
+	return &http.Client{
+		Timeout:   20 * time.Second,
+		Transport: retrying{next: http.DefaultTransport, attempts: 4, backoff: 200 * time.Millisecond},
+	}
+}
+
+// New returns a client for the Mattermost at serverURL acting with the
+// bot's token. actionURL is Balise's endpoint for button clicks.
+func New(serverURL, token, botID, actionURL string) *Client {
+	api := model.NewAPIv4Client(serverURL)
+	api.HTTPClient = NewHTTPClient()
+	api.SetToken(token)
+	return &Client{api: api, botID: botID, actionURL: actionURL,
+		members: map[string]cachedMember{}, dms: map[string]string{}}
+}
+
+// API gives the underlying client to the set-up code.
+func (c *Client) API() *model.Client4 { return c.api }
+
+// BotID returns the bot's user id.
+func (c *Client) BotID() string { return c.botID }
+
+func (c *Client) toPost(m bot.Message) *model.Post {
+	p := &model.Post{ChannelId: m.ChannelID, RootId: m.RootID, Message: m.Text, PendingPostId: pendingID(c.botID, m.Key)}
+	c.attachCard(p, m.Card)
+	return p
+}
+
+// pendingID turns an idempotency key into the pending post id Mattermost
+// deduplicates on (for 30 s, which covers retries).
+func pendingID(botID, key string) string {
+	if key == "" {
+		key = model.NewId()
+	}
+	return botID + ":" + key
+}
+
+func (c *Client) attachCard(p *model.Post, card *bot.Card) {
+	if card == nil {
+		p.DelProp("attachments")
+		return
+	}
+	a := &model.SlackAttachment{Title: card.Title, Text: card.Text, Color: card.Color}
+	for _, b := range card.Buttons {
+		a.Actions = append(a.Actions, &model.PostAction{
+			Id: b.ID, Name: b.Label, Style: b.Style, Type: model.PostActionTypeButton,
+			Integration: &model.PostActionIntegration{URL: c.actionURL, Context: b.Context},
+		})
+	}
+	model.ParseSlackAttachment(p, []*model.SlackAttachment{a})
+}
+
+// Post implements bot.Messenger.
+func (c *Client) Post(ctx context.Context, m bot.Message) (string, error) {
+	p, _, err := c.api.CreatePost(ctx, c.toPost(m))
+	if err != nil {
+		return "", internal("create post", err)
+	}
+	return p.Id, nil
+}
+
+// Update implements bot.Messenger.
+func (c *Client) Update(ctx context.Context, postID string, m bot.Message) error {
+	p, _, err := c.api.GetPost(ctx, postID, "")
+	if err != nil {
+		return internal("read post", err)
+	}
+	p.Message = m.Text
+	c.attachCard(p, m.Card)
+	if _, _, err := c.api.UpdatePost(ctx, postID, p); err != nil {
+		return internal("update post", err)
+	}
+	return nil
+}
+
+// DirectMessage implements bot.Messenger.
+func (c *Client) DirectMessage(ctx context.Context, userID string, m bot.Message) (string, error) {
+	c.mu.Lock()
+	ch, ok := c.dms[userID]
+	c.mu.Unlock()
+	if !ok {
+		dm, _, err := c.api.CreateDirectChannel(ctx, c.botID, userID)
+		if err != nil {
+			return "", internal("open direct channel", err)
+		}
+		ch = dm.Id
+		c.mu.Lock()
+		c.dms[userID] = ch
+		c.mu.Unlock()
+	}
+	m.ChannelID = ch
+	return c.Post(ctx, m)
+}
+
+// Upload implements bot.Messenger.
+func (c *Client) Upload(ctx context.Context, m bot.Message, name string, data []byte) (string, error) {
+	up, _, err := c.api.UploadFile(ctx, data, m.ChannelID, name)
+	if err != nil {
+		return "", internal("upload file", err)
+	}
+	p := c.toPost(m)
+	for _, f := range up.FileInfos {
+		p.FileIds = append(p.FileIds, f.Id)
+	}
+	created, _, err := c.api.CreatePost(ctx, p)
+	if err != nil {
+		return "", internal("create post", err)
+	}
+	return created.Id, nil
+}
+
+// Member implements bot.Messenger.
+func (c *Client) Member(ctx context.Context, userID string) (bot.Member, error) {
+	c.mu.Lock()
+	cm, ok := c.members[userID]
+	c.mu.Unlock()
+	if ok && time.Now().Before(cm.expires) {
+		return cm.m, nil
+	}
+	u, _, err := c.api.GetUser(ctx, userID, "")
+	if err != nil {
+		return bot.Member{}, internal("read user", err)
+	}
+	loc, err := time.LoadLocation(model.GetPreferredTimezone(u.Timezone))
+	if err != nil {
+		loc = time.UTC
+	}
+	m := bot.Member{ID: u.Id, Username: u.Username, Locale: u.Locale, Location: loc}
+	c.mu.Lock()
+	c.members[userID] = cachedMember{m: m, expires: time.Now().Add(memberTTL)}
+	c.mu.Unlock()
+	return m, nil
+}
+
+// JoinChannel implements bot.Messenger.
+func (c *Client) JoinChannel(ctx context.Context, channelID string) error {
+	_, resp, err := c.api.AddChannelMember(ctx, channelID, c.botID)
+	if err == nil {
+		return nil
+	}
+	if resp != nil && (resp.StatusCode == http.StatusForbidden || resp.StatusCode == http.StatusNotFound) {
+		return bot.Errorf(bot.ECONFLICT, "error.channel_private")
+	}
+	return internal("join channel", err)
+}
+
+// Ping implements bot.Messenger.
+func (c *Client) Ping(ctx context.Context) error {
+	if _, _, err := c.api.GetPing(ctx); err != nil {
+		return internal("ping", err)
+	}
+	return nil
+}
+
+func internal(what string, err error) error {
+	var appErr *model.AppError
+	if errors.As(err, &appErr) {
+		return fmt.Errorf("mattermost %s: %s (%d)", what, appErr.Id, appErr.StatusCode)
+	}
+	return fmt.Errorf("mattermost %s: %w", what, err)
+}
+
+// OpenDialog implements bot.Messenger.
+func (c *Client) OpenDialog(ctx context.Context, triggerID, dialogURL string, d bot.Dialog) error {
+	md := model.Dialog{CallbackId: d.CallbackID, Title: d.Title, IntroductionText: d.Intro,
+		SubmitLabel: d.SubmitLabel, State: d.State}
+	for _, f := range d.Fields {
+		e := model.DialogElement{Name: f.Name, DisplayName: f.Label, Type: f.Kind, SubType: f.Subtype,
+			Default: f.Default, HelpText: f.Help, Optional: f.Optional, MaxLength: f.MaxLen}
+		for _, o := range f.Options {
+			e.Options = append(e.Options, &model.PostActionOptions{Text: o.Label, Value: o.Value})
+		}
+		md.Elements = append(md.Elements, e)
+	}
+	_, err := c.api.OpenInteractiveDialog(ctx, model.OpenDialogRequest{TriggerId: triggerID, URL: dialogURL, Dialog: md})
+	if err != nil {
+		return internal("open dialog", err)
+	}
+	return nil
+}

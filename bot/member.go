@@ -1,0 +1,32 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// Member is a person of a team as Mattermost describes them.
+type Member struct {
+	ID       string
+	Username string
+	Locale   string         // Mattermost locale, may be empty
+	Location *time.Location // preferred time zone, UTC when unknown
+}
+
+// Request says who acts, where: ids as Mattermost sent them, never as a
+// user typed them.
+type Request struct {
+	TeamID    string
+	ChannelID string
+	UserID    string
+	TriggerID string
+}
+
+// Preferences keeps what members choose in Balise.
+type Preferences interface {
+	// Lang returns the language the member chose with /balise lang, or ""
+	// when they never chose. Called by the command and action handlers.
+	Lang(ctx context.Context, teamID, userID string) (Lang, error)
+	// SetLang records the member's choice; "" forgets it.
+	SetLang(ctx context.Context, teamID, userID string, l Lang) error
+}

@@ -1,0 +1,56 @@
+package bot
+
+import "context"
+
+// Message is what Balise posts in a channel or a thread.
+type Message struct {
+	ChannelID string
+	RootID    string // the thread to reply in, "" for a root post
+	Text      string
+	// Card is an optional attachment with a title, text and buttons.
+	Card *Card
+	// Key makes posting idempotent: Balise stores it with what it sends and
+	// retries with the same key, so that Mattermost does not post twice.
+	Key string
+}
+
+// Card is a message attachment.
+type Card struct {
+	Title   string
+	Text    string
+	Color   string
+	Buttons []Button
+}
+
+// Button is a clickable action. Context is signed by the HTTP face before
+// it reaches the messenger, and comes back with the click.
+type Button struct {
+	ID      string // [A-Za-z0-9]+
+	Label   string
+	Style   string // "default", "primary", "danger", "good"
+	Context map[string]any
+}
+
+// Messenger talks to the chat as the bot. Every method returns an EINTERNAL
+// error when Mattermost cannot be reached after retries.
+type Messenger interface {
+	// Post creates a post and returns its id.
+	Post(ctx context.Context, m Message) (string, error)
+	// Update replaces the text and card of a post the bot made.
+	Update(ctx context.Context, postID string, m Message) error
+	// DirectMessage posts m to the member in their direct channel with the
+	// bot and returns the post id. m.ChannelID is ignored.
+	DirectMessage(ctx context.Context, userID string, m Message) (string, error)
+	// Upload attaches a file to a new post in m.ChannelID and returns the post id.
+	Upload(ctx context.Context, m Message, name string, data []byte) (string, error)
+	// Member returns a member's profile (locale, time zone); cached.
+	Member(ctx context.Context, userID string) (Member, error)
+	// JoinChannel makes the bot a member of a channel so that it can post
+	// there; ECONFLICT when the channel is private and the bot cannot join.
+	JoinChannel(ctx context.Context, channelID string) error
+	// OpenDialog opens a dialog for the member who clicked or typed; the
+	// trigger id expires 3 seconds after Mattermost issued it.
+	OpenDialog(ctx context.Context, triggerID, dialogURL string, d Dialog) error
+	// Ping reports whether Mattermost answers.
+	Ping(ctx context.Context) error
+}

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"balise/bot/mattermost"
+	"balise/bot/schedule"
+	"balise/commands"
+	"balise/storage"
+)
+
+// Serve runs the bot: the HTTP endpoints Mattermost calls, and the scheduler.
+type Serve struct {
+	mattermostURL, publicURL, listenAddr, db, botToken, logLevel, shutdownTimeout string
+}
+
+// Run runs the subcommand until ctx is cancelled, then shuts down in order.
+func (s *Serve) Run(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("balise serve", flag.ContinueOnError)
+	settings := []setting{
+		{name: "mattermost-url", help: "Mattermost's URL, e.g. https://chat.example.org (required)", dst: &s.mattermostURL},
+		{name: "public-url", help: "Balise's URL as Mattermost reaches it, used in buttons and dialogs (required)", dst: &s.publicURL},
+		{name: "listen-addr", def: ":8080", help: "address the HTTP server listens on", dst: &s.listenAddr},
+		{name: "db", def: "balise.db", help: "SQLite database file", dst: &s.db},
+		{name: "bot-token", help: "the bot's access token; by default the one `balise setup` stored in the database", secret: true, dst: &s.botToken},
+		{name: "log-level", def: "info", help: "log level: debug, info, warn, error", dst: &s.logLevel},
+		{name: "shutdown-timeout", def: "20s", help: "how long in-flight requests may take to finish on shutdown", dst: &s.shutdownTimeout},
+	}
+	if err := parse(fs, args, settings); err != nil {
+		return err
+	}
+	if err := required(settings, "mattermost-url", "public-url"); err != nil {
+		return err
+	}
+	grace, err := duration("shutdown-timeout", s.shutdownTimeout)
+	if err != nil {
+		return err
+	}
+	level, err := zerolog.ParseLevel(s.logLevel)
+	if err != nil {
+		return fmt.Errorf("log-level: %w", err)
+	}
+	log := zerolog.New(os.Stderr).Level(level).With().Timestamp().Logger()
+
+	db, err := storage.Open(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	key, err := db.SigningKey(ctx)
+	if err != nil {
+		return err
+	}
+	if s.botToken == "" {
+		if s.botToken, err = db.Setting(ctx, storage.SettingBotToken); err != nil {
+			return err
+		}
+	}
+	botID, err := db.Setting(ctx, storage.SettingBotUserID)
+	if err != nil {
+		return err
+	}
+	if s.botToken == "" || botID == "" {
+		return errors.New("no bot account yet: run `balise setup` first")
+	}
+	publicURL := strings.TrimSuffix(s.publicURL, "/")
+	chat := mattermost.New(s.mattermostURL, s.botToken, botID, publicURL+commands.ActionPath)
+	text, err := commands.NewCatalogue()
+	if err != nil {
+		return err
+	}
+	srv := commands.NewServer(commands.Config{
+		Log: log, Tokens: db, Prefs: db, Chat: chat, Signer: commands.NewSigner(key), Text: text, PublicURL: publicURL,
+		Ready: func(ctx context.Context) error {
+			if err := db.Ping(ctx); err != nil {
+				return fmt.Errorf("database: %w", err)
+			}
+			return chat.Ping(ctx)
+		},
+	})
+
+	jobs, err := schedule.Start(log, srv.Jobs())
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", s.listenAddr)
+	if err != nil {
+		jobs.Stop()
+		return err
+	}
+	httpSrv := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
+		WriteTimeout: 40 * time.Second, IdleTimeout: 90 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- httpSrv.Serve(ln) }()
+	log.Info().Str("addr", ln.Addr().String()).Str("version", Version).Msg("balise is serving")
+
+	select {
+	case err := <-served:
+		jobs.Stop()
+		return err
+	case <-ctx.Done():
+	}
+	log.Info().Msg("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := httpSrv.Shutdown(shutdownCtx); err != nil {
+		log.Warn().Err(err).Msg("in-flight requests cut at the deadline")
+	}
+	if err := jobs.Stop(); err != nil {
+		log.Warn().Err(err).Msg("stop scheduler")
+	}
+	log.Info().Msg("stopped")
+	return nil
+}

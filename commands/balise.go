@@ -1,0 +1,71 @@
+package commands
+
+import (
+	"context"
+	"strings"
+
+	"balise/bot"
+)
+
+// registerBalise adds /balise: help and the language choice.
+func (s *Server) registerBalise() {
+	s.addCommand(&command{name: "balise", helpKey: "help.balise", run: s.runBalise}, "balise")
+	s.actions["lang"] = s.clickLang
+}
+
+func (s *Server) runBalise(ctx context.Context, in *Input) (string, error) {
+	verb, rest := subcommand(in.Text)
+	switch verb {
+	case "", "help", "aide":
+		return s.help(in.Lang), nil
+	case "lang", "langue", "language":
+		return s.runLang(ctx, in, rest)
+	}
+	return s.text.T(in.Lang, "usage.balise"), nil
+}
+
+// help lists what Balise can do, one line and one example per command.
+func (s *Server) help(l bot.Lang) string {
+	lines := []string{s.text.T(l, "help.intro")}
+	for _, name := range []string{"diag", "tool", "decide", "plan", "balise"} {
+		if c, ok := s.commands[name]; ok {
+			lines = append(lines, s.text.T(l, c.helpKey))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// runLang sets the member's language, or without an argument sends them a
+// card with one button per language.
+func (s *Server) runLang(ctx context.Context, in *Input, arg string) (string, error) {
+	if arg == "" {
+		card := &bot.Card{Text: s.text.T(in.Lang, "lang.choose")}
+		for _, l := range []bot.Lang{bot.French, bot.English} {
+			card.Buttons = append(card.Buttons, s.button("lang"+string(l), s.text.T(l, "lang.name"), "default", "lang",
+				map[string]string{"team": in.TeamID, "lang": string(l)}))
+		}
+		if _, err := s.chat.DirectMessage(ctx, in.UserID, bot.Message{Card: card}); err != nil {
+			return "", err
+		}
+		return s.text.T(in.Lang, "lang.sent"), nil
+	}
+	l, ok := bot.ParseLang(arg)
+	if !ok {
+		return s.text.T(in.Lang, "lang.usage"), nil
+	}
+	if err := s.prefs.SetLang(ctx, in.TeamID, in.UserID, l); err != nil {
+		return "", err
+	}
+	return s.text.T(l, "lang.set"), nil
+}
+
+func (s *Server) clickLang(ctx context.Context, c *Click) (string, error) {
+	l, ok := bot.ParseLang(c.Fields["lang"])
+	if !ok {
+		return "", bot.Errorf(bot.EINVALID, "lang.usage")
+	}
+	if err := s.prefs.SetLang(ctx, c.TeamID, c.UserID, l); err != nil {
+		return "", err
+	}
+	return s.text.T(l, "lang.set"), nil
+}

@@ -1,0 +1,85 @@
+package commands
+
+import (
+	"context"
+	"crypto/subtle"
+	"net/http"
+	"strings"
+
+	"github.com/mattermost/mattermost/server/public/model"
+	"github.com/rs/zerolog"
+
+	"balise/bot"
+)
+
+// A command is one slash command's handler. Several triggers may share one
+// (/tool and /outil).
+type command struct {
+	name    string // the trigger under which help lists it
+	helpKey string // the line of /balise help that presents it
+	run     func(ctx context.Context, in *Input) (string, error)
+}
+
+// Input is a slash command as Mattermost sent it, with the member's language.
+type Input struct {
+	bot.Request
+	Trigger string
+	Text    string
+	Lang    bot.Lang
+}
+
+func (s *Server) addCommand(c *command, triggers ...string) {
+	for _, t := range triggers {
+		s.commands[t] = c
+	}
+}
+
+// serveCommand verifies the command's token against the one stored for its
+// team and trigger, then runs it. The reply is always ephemeral: what
+// others should see, the bot posts itself.
+func (s *Server) serveCommand(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "bad request", http.StatusBadRequest)
+		return
+	}
+	trigger := strings.TrimPrefix(strings.Fields(r.PostForm.Get("command") + " /")[0], "/")
+	teamID, userID := r.PostForm.Get("team_id"), r.PostForm.Get("user_id")
+	log := zerolog.Ctx(ctx).With().Str("command", trigger).Str("team_id", teamID).Str("user_id", userID).Logger()
+	want, err := s.tokens.SlashCommandToken(ctx, teamID, trigger)
+	if err != nil {
+		log.Error().Err(err).Msg("read command token")
+		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	got := r.PostForm.Get("token")
+	if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+		log.Warn().Msg("slash command refused: token does not match")
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return
+	}
+	c, ok := s.commands[trigger]
+	if !ok || userID == "" {
+		http.Error(w, "unknown command", http.StatusNotFound)
+		return
+	}
+	in := &Input{
+		Request: bot.Request{TeamID: teamID, ChannelID: r.PostForm.Get("channel_id"), UserID: userID, TriggerID: r.PostForm.Get("trigger_id")},
+		Trigger: trigger,
+		Text:    strings.TrimSpace(r.PostForm.Get("text")),
+	}
+	ctx = log.WithContext(ctx)
+	in.Lang = s.lang(ctx, teamID, userID)
+	text, err := c.run(ctx, in)
+	if err != nil {
+		logErr(ctx, err, "command failed")
+		text = s.text.Err(in.Lang, err)
+	}
+	writeJSON(w, http.StatusOK, &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral, Text: text})
+}
+
+// subcommand splits "verb rest" into its lower-case verb and the rest.
+func subcommand(text string) (string, string) {
+	verb, rest, _ := strings.Cut(strings.TrimSpace(text), " ")
+	return strings.ToLower(verb), strings.TrimSpace(rest)
+}

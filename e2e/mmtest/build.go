@@ -1,0 +1,88 @@
+// Package mmtest runs a real Mattermost server (v6.7.2, built from the Go
+// module proxy) with PostgreSQL on loopback, and Balise against it, for the
+// end-to-end tests and for trying Balise locally. It drives Mattermost as
+// people do: slash commands, button clicks, dialog submissions.
+package mmtest
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+)
+
+// MattermostVersion is the server version the tests run against.
+const MattermostVersion = "v6.7.2"
+
+const serverModule = "github.com/mattermost/mattermost-server/v6"
+
+// sourceDir is this package's directory in the checkout.
+func sourceDir() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Dir(file)
+}
+
+// RepoRoot is the root of Balise's checkout.
+func RepoRoot() string { return filepath.Join(sourceDir(), "..", "..") }
+
+// CacheDir is where builds are kept between runs: $BALISE_CACHE_DIR, else
+// the user's cache directory.
+func CacheDir() string {
+	if d := os.Getenv("BALISE_CACHE_DIR"); d != "" {
+		return d
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		d = os.TempDir()
+	}
+	return filepath.Join(d, "balise")
+}
+
+// Server is a built Mattermost: its binary and the module directory holding
+// its i18n, templates and fonts.
+type Server struct {
+	Binary    string
+	ModuleDir string
+}
+
+// BuildMattermost builds the server from the module proxy with the builder
+// module in e2e/mmserver, or reuses the cached binary.
+func BuildMattermost(logf func(string, ...any)) (*Server, error) {
+	builder := filepath.Join(sourceDir(), "..", "mmserver")
+	env := append(os.Environ(), "GOFLAGS=-mod=mod")
+	dirCmd := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", serverModule)
+	dirCmd.Dir, dirCmd.Env = builder, env
+	out, err := dirCmd.CombinedOutput()
+	if err != nil {
+		return nil, fmt.Errorf("locate the Mattermost module: %v\n%s", err, out)
+	}
+	s := &Server{ModuleDir: strings.TrimSpace(string(out)),
+		Binary: filepath.Join(CacheDir(), "mattermost-"+MattermostVersion, "mattermost")}
+	if _, err := os.Stat(s.Binary); err == nil {
+		return s, nil
+	}
+	logf("building Mattermost %s from the Go module proxy (a few minutes, once)...", MattermostVersion)
+	if err := os.MkdirAll(filepath.Dir(s.Binary), 0o755); err != nil {
+		return nil, err
+	}
+	tmp := s.Binary + ".tmp"
+	build := exec.Command("go", "build", "-ldflags=-checklinkname=0", "-o", tmp, serverModule+"/cmd/mattermost")
+	build.Dir, build.Env = builder, env
+	if out, err := build.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("build Mattermost: %v\n%s", err, out)
+	}
+	return s, os.Rename(tmp, s.Binary)
+}
+
+// BuildBalise builds Balise's binary into dir.
+func BuildBalise(dir string) (string, error) {
+	bin := filepath.Join(dir, "balise")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/balise")
+	build.Dir = RepoRoot()
+	if out, err := build.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("build balise: %v\n%s", err, out)
+	}
+	return bin, nil
+}

@@ -2,20 +2,35 @@ package commands
 
 import (
 	"encoding/json"
+	"io/fs"
 	"sort"
 	"strings"
 	"testing"
 )
 
+// readCatalogue merges the files locales/*.<lang>.json.
 func readCatalogue(t *testing.T, lang string) map[string]any {
 	t.Helper()
-	data, err := localeFiles.ReadFile("locales/" + lang + ".json")
-	if err != nil {
-		t.Fatal(err)
+	files, err := fs.Glob(localeFiles, "locales/*."+lang+".json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no catalogue for %s: %v", lang, err)
 	}
-	var m map[string]any
-	if err := json.Unmarshal(data, &m); err != nil {
-		t.Fatalf("locales/%s.json: %v", lang, err)
+	m := map[string]any{}
+	for _, f := range files {
+		data, err := localeFiles.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var part map[string]any
+		if err := json.Unmarshal(data, &part); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for id, v := range part {
+			if _, dup := m[id]; dup {
+				t.Errorf("%s: message %s is defined twice", f, id)
+			}
+			m[id] = v
+		}
 	}
 	return m
 }

@@ -51,6 +51,8 @@ type Messenger interface {
 	// OpenDialog opens a dialog for the member who clicked or typed; the
 	// trigger id expires 3 seconds after Mattermost issued it.
 	OpenDialog(ctx context.Context, triggerID, dialogURL string, d Dialog) error
+	// ChannelMembers returns the ids of the people (not bots) in a channel.
+	ChannelMembers(ctx context.Context, channelID string) ([]string, error)
 	// Ping reports whether Mattermost answers.
 	Ping(ctx context.Context) error
 }

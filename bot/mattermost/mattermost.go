@@ -219,3 +219,22 @@ func (c *Client) OpenDialog(ctx context.Context, triggerID, dialogURL string, d 
 	}
 	return nil
 }
+
+// ChannelMembers implements bot.Messenger.
+func (c *Client) ChannelMembers(ctx context.Context, channelID string) ([]string, error) {
+	var ids []string
+	for page := 0; ; page++ {
+		users, _, err := c.api.GetUsersInChannel(ctx, channelID, page, 200, "")
+		if err != nil {
+			return nil, internal("list channel members", err)
+		}
+		for _, u := range users {
+			if !u.IsBot && u.DeleteAt == 0 {
+				ids = append(ids, u.Id)
+			}
+		}
+		if len(users) < 200 {
+			return ids, nil
+		}
+	}
+}

@@ -1,0 +1,293 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Kind says how a decision is voted.
+type Kind string
+
+const (
+	// Proposal is voted Agree, Abstain, Disagree or Block, as in Loomio.
+	Proposal Kind = "proposal"
+	// Poll is voted on the author's own options.
+	Poll Kind = "poll"
+)
+
+// The stances of a proposal, in the order of its buttons.
+const (
+	Agree    = "agree"
+	Abstain  = "abstain"
+	Disagree = "disagree"
+	Block    = "block"
+)
+
+// ProposalOptions are the choices of a proposal.
+var ProposalOptions = []string{Agree, Abstain, Disagree, Block}
+
+// Limits on what a decision may hold.
+const (
+	MaxTitle      = 200
+	MaxDetails    = 3000
+	MaxReason     = 1000
+	MaxOutcome    = 3000
+	MaxOption     = 60
+	MinPollOption = 2
+	MaxPollOption = 10
+	MinDuration   = time.Minute
+	MaxDuration   = 90 * 24 * time.Hour
+)
+
+// Decision is a proposal or a poll put to the members of a channel.
+type Decision struct {
+	ID        int64
+	TeamID    string
+	Number    int // short number within the team: #1, #2...
+	ChannelID string
+	PostID    string // the card, a root post by the bot
+	AuthorID  string
+	Lang      Lang           // the card's language: its author's
+	Location  *time.Location // the card's time zone: its author's
+
+	Title     string
+	Details   string
+	Kind      Kind
+	Options   []string // ProposalOptions, or the poll's options
+	Anonymous bool     // who chose what is never shown, and forgotten at the close
+	Hidden    bool     // results hidden until the close
+	Quorum    int      // percent of eligible voters who must take part, 0 for none
+	Voters    []string // eligible voters' user ids, fixed when the decision opens
+
+	CreatedAt  time.Time
+	ClosesAt   time.Time
+	RemindedAt time.Time // zero until the reminder went out
+	ClosedAt   time.Time // zero while open
+	Outcome    string
+	Revision   int // grows with every stance: the card shows it when CardRevision catches up
+}
+
+// Draft is what a member asks for when opening a decision.
+type Draft struct {
+	Title     string
+	Details   string
+	Kind      Kind
+	Options   []string
+	Duration  time.Duration
+	Anonymous bool
+	Hidden    bool
+	Quorum    int
+}
+
+// Validate checks a draft and returns an EINVALID error that says what to
+// fix. Field names the dialog field at fault.
+func (d *Draft) Validate() (field string, err error) {
+	d.Title = strings.TrimSpace(d.Title)
+	d.Details = strings.TrimSpace(d.Details)
+	switch {
+	case d.Title == "":
+		return "title", Errorf(EINVALID, "decide.error.title_empty")
+	case utf8.RuneCountInString(d.Title) > MaxTitle:
+		return "title", Errorf(EINVALID, "decide.error.title_long", "max", MaxTitle)
+	case WholeChannelMention(d.Title) || WholeChannelMention(d.Details):
+		return "title", Errorf(EINVALID, "decide.error.mention")
+	case utf8.RuneCountInString(d.Details) > MaxDetails:
+		return "details", Errorf(EINVALID, "decide.error.details_long", "max", MaxDetails)
+	case d.Duration < MinDuration:
+		return "closes", Errorf(EINVALID, "decide.error.closes_soon")
+	case d.Duration > MaxDuration:
+		return "closes", Errorf(EINVALID, "decide.error.closes_far")
+	case d.Quorum < 0 || d.Quorum > 100:
+		return "quorum", Errorf(EINVALID, "decide.error.quorum")
+	}
+	if d.Kind == "" {
+		d.Kind = Proposal
+		if len(d.Options) > 0 {
+			d.Kind = Poll
+		}
+	}
+	if d.Kind == Proposal {
+		if len(d.Options) > 0 {
+			return "options", Errorf(EINVALID, "decide.error.options_on_proposal")
+		}
+		d.Options = ProposalOptions
+		return "", nil
+	}
+	var opts []string
+	seen := map[string]bool{}
+	for _, o := range d.Options {
+		o = strings.TrimSpace(o)
+		switch {
+		case o == "":
+			continue
+		case utf8.RuneCountInString(o) > MaxOption:
+			return "options", Errorf(EINVALID, "decide.error.option_long", "max", MaxOption)
+		case WholeChannelMention(o):
+			return "options", Errorf(EINVALID, "decide.error.mention")
+		case seen[strings.ToLower(o)]:
+			return "options", Errorf(EINVALID, "decide.error.option_twice", "option", o)
+		}
+		seen[strings.ToLower(o)] = true
+		opts = append(opts, o)
+	}
+	if len(opts) < MinPollOption || len(opts) > MaxPollOption {
+		return "options", Errorf(EINVALID, "decide.error.options_count", "min", MinPollOption, "max", MaxPollOption)
+	}
+	d.Options = opts
+	return "", nil
+}
+
+// WholeChannelMention reports whether s would notify a whole channel.
+func WholeChannelMention(s string) bool {
+	l := strings.ToLower(s)
+	for _, m := range []string{"@channel", "@here", "@all"} {
+		if i := strings.Index(l, m); i >= 0 {
+			end := i + len(m)
+			if end == len(l) || !isNameChar(l[end]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isNameChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-'
+}
+
+// Quiet neutralises mentions of a whole channel in what a member wrote, so
+// that Balise never notifies everyone on their behalf.
+func Quiet(s string) string {
+	if !WholeChannelMention(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		b.WriteByte(s[i])
+		if s[i] == '@' && WholeChannelMention(s[i:min(len(s), i+9)]) {
+			b.WriteString("\u200b")
+		}
+	}
+	return b.String()
+}
+
+// Open reports whether the decision still takes votes.
+func (d *Decision) Open() bool { return d.ClosedAt.IsZero() }
+
+// Eligible reports whether a member may vote.
+func (d *Decision) Eligible(userID string) bool {
+	for _, v := range d.Voters {
+		if v == userID {
+			return true
+		}
+	}
+	return false
+}
+
+// Choice returns the index of an option, -1 when unknown.
+func (d *Decision) Choice(option string) int {
+	for i, o := range d.Options {
+		if o == option {
+			return i
+		}
+	}
+	return -1
+}
+
+// RemindAt is when the undecided get a reminder: 24 hours before the close,
+// or half-way for decisions shorter than two days.
+func (d *Decision) RemindAt() time.Time {
+	span := d.ClosesAt.Sub(d.CreatedAt)
+	if span < 48*time.Hour {
+		return d.CreatedAt.Add(span / 2)
+	}
+	return d.ClosesAt.Add(-24 * time.Hour)
+}
+
+// Tally is the count of current stances.
+type Tally struct {
+	Counts []int // per option, in the order of Decision.Options
+	Voted  int   // members who took a stance
+}
+
+// QuorumNeeded is how many voters the quorum asks for.
+func (d *Decision) QuorumNeeded() int {
+	return (len(d.Voters)*d.Quorum + 99) / 100
+}
+
+// Missing is how many more votes the quorum needs, 0 when it is met.
+func (d *Decision) Missing(t Tally) int {
+	return max(0, d.QuorumNeeded()-t.Voted)
+}
+
+// Blocks is how many members blocked a proposal.
+func (d *Decision) Blocks(t Tally) int {
+	if d.Kind != Proposal || len(t.Counts) != len(ProposalOptions) {
+		return 0
+	}
+	return t.Counts[3]
+}
+
+// Stance is a member's current choice on a decision.
+type Stance struct {
+	Choice int
+	Reason string
+}
+
+// DecisionFilter selects decisions of a team for lists and the register.
+type DecisionFilter struct {
+	Open   bool   // only open ones; else only closed ones
+	Search string // words that must all appear in title, details or outcome
+	Limit  int
+}
+
+// Decisions keeps the team's decisions, stances and their history. Every
+// method takes the team id: a team never sees another's decisions. Methods
+// return ENOTFOUND for a decision number unknown in the team, and wrapped
+// errors for failures of the database.
+type Decisions interface {
+	// CreateDecision stores a new decision and gives it its number and id.
+	// Called when a member opens a decision, before the card is posted.
+	CreateDecision(ctx context.Context, d *Decision) error
+	// DeleteDecision removes a decision whose card could not be posted.
+	DeleteDecision(ctx context.Context, id int64) error
+	// SetDecisionPost records the card's post id.
+	SetDecisionPost(ctx context.Context, id int64, postID string) error
+	// Decision returns a team's decision by number.
+	Decision(ctx context.Context, teamID string, number int) (*Decision, error)
+	// DecisionByID returns a decision by id, for buttons and dialogs.
+	DecisionByID(ctx context.Context, id int64) (*Decision, error)
+	// ListDecisions returns the team's decisions matching f, newest first.
+	ListDecisions(ctx context.Context, teamID string, f DecisionFilter) ([]*Decision, error)
+	// Tally counts the current stances.
+	Tally(ctx context.Context, id int64) (Tally, error)
+	// TakeStance records a member's stance (and keeps the change with its
+	// time). ECONFLICT when the decision is closed. It returns whether the
+	// stance is new or changed.
+	TakeStance(ctx context.Context, id int64, userID string, s Stance) (changed bool, err error)
+	// StanceOf returns a member's current stance, false when none.
+	StanceOf(ctx context.Context, id int64, userID string) (Stance, bool, error)
+	// Undecided returns the eligible voters without a stance.
+	Undecided(ctx context.Context, id int64) ([]string, error)
+	// Close closes the decision, forgets who chose what if it is
+	// anonymous, and queues what announce returns for the final tally, in
+	// one transaction. It returns false when it was already closed: closing
+	// happens once. Called by the closing job and by "Close now".
+	CloseDecision(ctx context.Context, id int64, announce func(*Decision, Tally) []Envelope) (bool, error)
+	// SetOutcome records the outcome statement of a closed decision.
+	SetOutcome(ctx context.Context, id int64, outcome string) error
+	// Due returns the open decisions whose closing time has passed.
+	Due(ctx context.Context, now time.Time) ([]*Decision, error)
+	// ClaimReminder marks the decision reminded and queues the reminders
+	// in one transaction, and returns false when it was already: the
+	// reminder goes out once.
+	ClaimReminder(ctx context.Context, id int64, reminders []Envelope) (bool, error)
+	// ReminderDue returns the open decisions whose reminder is due.
+	ReminderDue(ctx context.Context, now time.Time) ([]*Decision, error)
+	// StaleCards returns the decisions whose card shows an older revision.
+	StaleCards(ctx context.Context) ([]*Decision, error)
+	// CardShown records that the card shows revision.
+	CardShown(ctx context.Context, id int64, revision int) error
+}

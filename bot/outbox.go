@@ -1,0 +1,31 @@
+package bot
+
+import "context"
+
+// Envelope is a message waiting to be sent: to a channel or thread, or to a
+// member in a direct message when ToUserID is set.
+type Envelope struct {
+	ToUserID string
+	Message  Message
+}
+
+// Letter is a queued envelope.
+type Letter struct {
+	ID       int64
+	TeamID   string
+	Attempts int
+	Envelope
+}
+
+// Outbox keeps what Balise must post until Mattermost took it: messages are
+// stored before they are sent, so that an outage or a restart loses none.
+type Outbox interface {
+	// Enqueue stores envelopes to send for a team.
+	Enqueue(ctx context.Context, teamID string, envs ...Envelope) error
+	// Pending returns up to limit unsent letters, oldest first.
+	Pending(ctx context.Context, limit int) ([]Letter, error)
+	// Sent records that a letter was posted.
+	Sent(ctx context.Context, id int64, postID string) error
+	// Failed records a failed attempt.
+	Failed(ctx context.Context, id int64, reason string) error
+}

@@ -1,0 +1,66 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"balise/bot"
+)
+
+var _ bot.Outbox = (*DB)(nil)
+
+// Enqueue implements bot.Outbox.
+func (d *DB) Enqueue(ctx context.Context, teamID string, envs ...bot.Envelope) error {
+	return d.inTx(ctx, func(tx *sql.Tx) error { return d.enqueue(ctx, tx, teamID, envs) })
+}
+
+func (d *DB) enqueue(ctx context.Context, tx *sql.Tx, teamID string, envs []bot.Envelope) error {
+	for _, e := range envs {
+		msg, err := json.Marshal(e.Message)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (team_id, to_user_id, message, created_at) VALUES (?, ?, ?, ?)`,
+			teamID, e.ToUserID, string(msg), d.Now().UnixMilli()); err != nil {
+			return fmt.Errorf("enqueue: %w", err)
+		}
+	}
+	return nil
+}
+
+// Pending implements bot.Outbox.
+func (d *DB) Pending(ctx context.Context, limit int) ([]bot.Letter, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT id, team_id, to_user_id, message, attempts FROM outbox
+		WHERE sent_at = 0 ORDER BY id LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("pending letters: %w", err)
+	}
+	defer rows.Close()
+	var out []bot.Letter
+	for rows.Next() {
+		var l bot.Letter
+		var msg string
+		if err := rows.Scan(&l.ID, &l.TeamID, &l.ToUserID, &msg, &l.Attempts); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(msg), &l.Message); err != nil {
+			return nil, fmt.Errorf("letter %d: %w", l.ID, err)
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// Sent implements bot.Outbox.
+func (d *DB) Sent(ctx context.Context, id int64, postID string) error {
+	_, err := d.db.ExecContext(ctx, `UPDATE outbox SET sent_at = ?, post_id = ? WHERE id = ?`, d.Now().UnixMilli(), postID, id)
+	return err
+}
+
+// Failed implements bot.Outbox.
+func (d *DB) Failed(ctx context.Context, id int64, reason string) error {
+	_, err := d.db.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?`, reason, id)
+	return err
+}

@@ -33,6 +33,13 @@ type Server struct {
 	dialogURL string
 	ready     func(context.Context) error
 
+	decisions     bot.Decisions
+	outbox        bot.Outbox
+	mattermostURL string
+	tick          time.Duration
+	now           func() time.Time
+	bg            background
+
 	commands map[string]*command
 	actions  map[string]actionFunc
 	dialogs  map[string]dialogFunc
@@ -49,6 +56,12 @@ type Config struct {
 	Text      *Catalogue
 	PublicURL string                      // Balise's URL as Mattermost reaches it
 	Ready     func(context.Context) error // database and Mattermost reachable
+
+	Decisions     bot.Decisions
+	Outbox        bot.Outbox
+	MattermostURL string           // for links to posts
+	Tick          time.Duration    // how often jobs look for due work; 30s when zero
+	Now           func() time.Time // the clock; time.Now when nil
 }
 
 // Paths of the endpoints.
@@ -65,8 +78,17 @@ const maxBody = 1 << 20
 func NewServer(c Config) *Server {
 	s := &Server{log: c.Log, tokens: c.Tokens, prefs: c.Prefs, chat: c.Chat, signer: c.Signer, text: c.Text,
 		dialogURL: c.PublicURL + DialogPath, ready: c.Ready,
-		commands: map[string]*command{}, actions: map[string]actionFunc{}, dialogs: map[string]dialogFunc{}}
+		commands: map[string]*command{}, actions: map[string]actionFunc{}, dialogs: map[string]dialogFunc{},
+		decisions: c.Decisions, outbox: c.Outbox, mattermostURL: c.MattermostURL, tick: c.Tick, now: c.Now,
+		bg: background{ctx: c.Log.WithContext(context.Background()), running: map[int64]bool{}, again: map[int64]bool{}}}
+	if s.tick <= 0 {
+		s.tick = defaultTick
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
 	s.registerBalise()
+	s.registerDecide()
 	s.registerComing()
 	return s
 }

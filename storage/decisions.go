@@ -362,7 +362,7 @@ func (d *DB) CloseDecision(ctx context.Context, id int64, announce func(*bot.Dec
 
 // SetOutcome implements bot.Decisions.
 func (d *DB) SetOutcome(ctx context.Context, id int64, outcome string) error {
-	res, err := d.db.ExecContext(ctx, `UPDATE decision SET outcome = ? WHERE id = ? AND closed_at > 0`, outcome, id)
+	res, err := d.db.ExecContext(ctx, `UPDATE decision SET outcome = ?, revision = revision + 1 WHERE id = ? AND closed_at > 0`, outcome, id)
 	if err != nil {
 		return fmt.Errorf("store outcome: %w", err)
 	}

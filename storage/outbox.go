@@ -33,7 +33,7 @@ func (d *DB) enqueue(ctx context.Context, tx *sql.Tx, teamID string, envs []bot.
 // Pending implements bot.Outbox.
 func (d *DB) Pending(ctx context.Context, limit int) ([]bot.Letter, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT id, team_id, to_user_id, message, attempts FROM outbox
-		WHERE sent_at = 0 ORDER BY id LIMIT ?`, limit)
+		WHERE sent_at = 0 AND attempts < 10 ORDER BY id LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("pending letters: %w", err)
 	}

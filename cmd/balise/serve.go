@@ -21,7 +21,7 @@ import (
 
 // Serve runs the bot: the HTTP endpoints Mattermost calls, and the scheduler.
 type Serve struct {
-	mattermostURL, publicURL, listenAddr, db, botToken, logLevel, shutdownTimeout string
+	mattermostURL, publicURL, listenAddr, db, botToken, logLevel, shutdownTimeout, tick string
 }
 
 // Run runs the subcommand until ctx is cancelled, then shuts down in order.
@@ -35,6 +35,7 @@ func (s *Serve) Run(ctx context.Context, args []string) error {
 		{name: "bot-token", help: "the bot's access token; by default the one `balise setup` stored in the database", secret: true, dst: &s.botToken},
 		{name: "log-level", def: "info", help: "log level: debug, info, warn, error", dst: &s.logLevel},
 		{name: "shutdown-timeout", def: "20s", help: "how long in-flight requests may take to finish on shutdown", dst: &s.shutdownTimeout},
+		{name: "tick", def: "30s", help: "how often Balise looks for due work: closings, reminders, messages to retry", dst: &s.tick},
 	}
 	if err := parse(fs, args, settings); err != nil {
 		return err
@@ -43,6 +44,10 @@ func (s *Serve) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	grace, err := duration("shutdown-timeout", s.shutdownTimeout)
+	if err != nil {
+		return err
+	}
+	tick, err := duration("tick", s.tick)
 	if err != nil {
 		return err
 	}
@@ -81,6 +86,7 @@ func (s *Serve) Run(ctx context.Context, args []string) error {
 	}
 	srv := commands.NewServer(commands.Config{
 		Log: log, Tokens: db, Prefs: db, Chat: chat, Signer: commands.NewSigner(key), Text: text, PublicURL: publicURL,
+		Decisions: db, Outbox: db, MattermostURL: strings.TrimSuffix(s.mattermostURL, "/"), Tick: tick,
 		Ready: func(ctx context.Context) error {
 			if err := db.Ping(ctx); err != nil {
 				return fmt.Errorf("database: %w", err)

@@ -1,0 +1,129 @@
+package commands
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"balise/bot"
+)
+
+// exportDecisions sends the member, in a direct message, the team's
+// register of decisions as CSV and as Markdown. It holds no stance of any
+// member, only counts.
+func (s *Server) exportDecisions(ctx context.Context, in *Input) (string, error) {
+	var all []*bot.Decision
+	for _, open := range []bool{true, false} {
+		list, err := s.decisions.ListDecisions(ctx, in.TeamID, bot.DecisionFilter{Open: open, Limit: 100000})
+		if err != nil {
+			return "", err
+		}
+		all = append(all, list...)
+	}
+	tallies := make([]bot.Tally, len(all))
+	for i, d := range all {
+		t, err := s.decisions.Tally(ctx, d.ID)
+		if err != nil {
+			return "", err
+		}
+		tallies[i] = t
+	}
+	csvData, err := s.decisionsCSV(in.Lang, all, tallies)
+	if err != nil {
+		return "", err
+	}
+	md := s.decisionsMarkdown(in.Lang, s.location(ctx, in.UserID), all, tallies)
+	dm, err := s.chat.DirectChannel(ctx, in.UserID)
+	if err != nil {
+		return "", err
+	}
+	day := s.now().Format("2006-01-02")
+	_, err = s.chat.Upload(ctx, bot.Message{ChannelID: dm, Text: s.text.T(in.Lang, "decide.export.post", "count", len(all))},
+		[]bot.File{{Name: "decisions-" + day + ".csv", Data: csvData}, {Name: "decisions-" + day + ".md", Data: []byte(md)}})
+	if err != nil {
+		return "", err
+	}
+	return s.text.T(in.Lang, "decide.export.sent"), nil
+}
+
+// cell makes a value safe in a spreadsheet: a cell starting with = + - @
+// or a control character would be read as a formula.
+func cell(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+func (s *Server) counts(l bot.Lang, d *bot.Decision, t bot.Tally) string {
+	if d.Hidden && d.Open() {
+		return s.text.T(l, "decide.card.hidden")
+	}
+	var parts []string
+	for i := range d.Options {
+		parts = append(parts, fmt.Sprintf("%s: %d", s.optionLabel(l, d, i), t.Counts[i]))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func stamp(t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(loc).Format(time.RFC3339)
+}
+
+func (s *Server) decisionsCSV(l bot.Lang, all []*bot.Decision, tallies []bot.Tally) ([]byte, error) {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.UseCRLF = true
+	header := strings.Split(s.text.T(l, "decide.export.header"), ",")
+	if err := w.Write(header); err != nil {
+		return nil, err
+	}
+	for i, d := range all {
+		t := tallies[i]
+		quorum := ""
+		if d.Quorum > 0 {
+			quorum = strconv.FormatBool(d.Missing(t) == 0)
+		}
+		row := []string{strconv.Itoa(d.Number), d.Title, s.text.T(l, "decide.kind."+string(d.Kind)), s.counts(l, d, t),
+			strconv.Itoa(t.Voted), strconv.Itoa(len(d.Voters)), strconv.Itoa(d.Quorum), quorum,
+			strconv.FormatBool(d.Anonymous), stamp(d.CreatedAt, d.Location), stamp(d.ClosesAt, d.Location), stamp(d.ClosedAt, d.Location), d.Outcome}
+		for j := range row {
+			row[j] = cell(row[j])
+		}
+		if err := w.Write(row); err != nil {
+			return nil, err
+		}
+	}
+	w.Flush()
+	return buf.Bytes(), w.Error()
+}
+
+func (s *Server) decisionsMarkdown(l bot.Lang, loc *time.Location, all []*bot.Decision, tallies []bot.Tally) string {
+	var b strings.Builder
+	b.WriteString("# " + s.text.T(l, "decide.export.md_title") + "\n")
+	for i, d := range all {
+		t := tallies[i]
+		fmt.Fprintf(&b, "\n## #%d %s\n\n", d.Number, d.Title)
+		if d.Details != "" {
+			b.WriteString(d.Details + "\n\n")
+		}
+		fmt.Fprintf(&b, "- %s\n- %s\n- %s\n", s.text.T(l, "decide.kind."+string(d.Kind)),
+			s.counts(l, d, t), s.participation(l, d, t))
+		if d.Open() {
+			fmt.Fprintf(&b, "- %s\n", s.text.T(l, "decide.card.closes", "when", s.when(l, d.ClosesAt, loc)))
+		} else {
+			fmt.Fprintf(&b, "- %s\n", s.text.T(l, "decide.card.closed", "when", s.when(l, d.ClosedAt, loc)))
+		}
+		if d.Outcome != "" {
+			fmt.Fprintf(&b, "\n%s\n", s.text.T(l, "decide.card.outcome", "outcome", d.Outcome))
+		}
+	}
+	return b.String()
+}

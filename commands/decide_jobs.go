@@ -1,0 +1,200 @@
+package commands
+
+import (
+	"context"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"balise/bot"
+)
+
+// background runs work that outlives a request: card refreshes and the
+// delivery of queued messages. What it does not finish, the jobs redo.
+type background struct {
+	ctx     context.Context
+	mu      sync.Mutex
+	running map[int64]bool // cards being refreshed
+	again   map[int64]bool // cards that changed while being refreshed
+	deliver sync.Mutex     // one delivery at a time
+}
+
+func (s *Server) decisionJobs() []bot.Job {
+	return []bot.Job{
+		{Name: "close-due-decisions", Every: s.tick, Run: s.closeDue},
+		{Name: "remind-undecided", Every: s.tick, Run: s.remindDue},
+		{Name: "refresh-stale-cards", Every: s.tick, Run: s.refreshStale},
+		{Name: "deliver-outbox", Every: s.tick, Run: s.deliverOutbox},
+	}
+}
+
+// refresh re-renders a decision's card from the database, soon. Refreshes
+// of one card never overlap, and a change during a refresh causes another,
+// so the card ends up showing what the database holds.
+func (s *Server) refresh(id int64) {
+	b := &s.bg
+	b.mu.Lock()
+	if b.running[id] {
+		b.again[id] = true
+		b.mu.Unlock()
+		return
+	}
+	b.running[id] = true
+	b.mu.Unlock()
+	go func() {
+		for {
+			if err := s.updateCard(b.ctx, id); err != nil {
+				zerolog.Ctx(b.ctx).Warn().Err(err).Int64("decision", id).Msg("card refresh failed; the job retries")
+			}
+			b.mu.Lock()
+			if !b.again[id] {
+				delete(b.running, id)
+				b.mu.Unlock()
+				return
+			}
+			delete(b.again, id)
+			b.mu.Unlock()
+		}
+	}()
+}
+
+func (s *Server) updateCard(ctx context.Context, id int64) error {
+	d, err := s.decisions.DecisionByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	t, err := s.decisions.Tally(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := s.chat.Update(ctx, d.PostID, s.card(d, t)); err != nil {
+		return err
+	}
+	return s.decisions.CardShown(ctx, id, d.Revision)
+}
+
+func (s *Server) refreshStale(ctx context.Context) error {
+	stale, err := s.decisions.StaleCards(ctx)
+	if err != nil {
+		return err
+	}
+	for _, d := range stale {
+		s.refresh(d.ID)
+	}
+	return nil
+}
+
+// closeDecision closes d once, queues the result for its thread and
+// refreshes its card. It returns false when d was already closed.
+func (s *Server) closeDecision(ctx context.Context, d *bot.Decision) (bool, error) {
+	author := d.AuthorID
+	if m, err := s.chat.Member(ctx, d.AuthorID); err == nil {
+		author = "@" + m.Username
+	}
+	closed, err := s.decisions.CloseDecision(ctx, d.ID, func(d *bot.Decision, t bot.Tally) []bot.Envelope {
+		return []bot.Envelope{s.resultPost(d, t, author)}
+	})
+	if err != nil || !closed {
+		return closed, err
+	}
+	s.refresh(d.ID)
+	s.kick()
+	return true, nil
+}
+
+// closeDue closes the decisions whose time has come, also those that came
+// while Balise was down.
+func (s *Server) closeDue(ctx context.Context) error {
+	due, err := s.decisions.Due(ctx, s.now())
+	if err != nil {
+		return err
+	}
+	for _, d := range due {
+		if _, err := s.closeDecision(ctx, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// reminders are the direct messages to the undecided, each in their language.
+func (s *Server) reminders(ctx context.Context, d *bot.Decision) ([]bot.Envelope, error) {
+	undecided, err := s.decisions.Undecided(ctx, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []bot.Envelope
+	for _, u := range undecided {
+		l := s.lang(ctx, d.TeamID, u)
+		text := s.text.T(l, "decide.reminder", "number", d.Number, "title", bot.Quiet(d.Title),
+			"when", s.when(l, d.ClosesAt, s.location(ctx, u)), "link", s.permalink(d.PostID))
+		out = append(out, bot.Envelope{ToUserID: u, Message: bot.Message{Text: text}})
+	}
+	return out, nil
+}
+
+// remindDue sends each decision's reminder once, when it is due.
+func (s *Server) remindDue(ctx context.Context) error {
+	due, err := s.decisions.ReminderDue(ctx, s.now())
+	if err != nil {
+		return err
+	}
+	for _, d := range due {
+		reminders, err := s.reminders(ctx, d)
+		if err != nil {
+			return err
+		}
+		if _, err := s.decisions.ClaimReminder(ctx, d.ID, reminders); err != nil {
+			return err
+		}
+	}
+	if len(due) > 0 {
+		s.kick()
+	}
+	return nil
+}
+
+// kick delivers queued messages now rather than at the next tick.
+func (s *Server) kick() {
+	go func() {
+		if err := s.deliverOutbox(s.bg.ctx); err != nil {
+			zerolog.Ctx(s.bg.ctx).Warn().Err(err).Msg("delivery failed; the job retries")
+		}
+	}()
+}
+
+// deliverOutbox posts queued messages in order, and stops at the first
+// failure (Mattermost is likely down): the next tick retries.
+func (s *Server) deliverOutbox(ctx context.Context) error {
+	s.bg.deliver.Lock()
+	defer s.bg.deliver.Unlock()
+	for {
+		letters, err := s.outbox.Pending(ctx, 50)
+		if err != nil || len(letters) == 0 {
+			return err
+		}
+		for _, l := range letters {
+			l.Message.Key = "outbox-" + strconv.FormatInt(l.ID, 10)
+			var postID string
+			if l.ToUserID != "" {
+				postID, err = s.chat.DirectMessage(ctx, l.ToUserID, l.Message)
+			} else {
+				postID, err = s.chat.Post(ctx, l.Message)
+			}
+			if err != nil {
+				if ferr := s.outbox.Failed(ctx, l.ID, err.Error()); ferr != nil {
+					return ferr
+				}
+				return err
+			}
+			if err := s.outbox.Sent(ctx, l.ID, postID); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// defaultTick is how often the jobs look for due work.
+const defaultTick = 30 * time.Second

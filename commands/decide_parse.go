@@ -1,0 +1,150 @@
+package commands
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"balise/bot"
+)
+
+// tokens splits a command line into words, keeping quoted phrases ("...",
+// “...”, «...») together. Phones turn "--" into "—": both start a flag.
+func tokens(s string) []string {
+	var out []string
+	var cur strings.Builder
+	inQuote, quoted := rune(0), false
+	closing := map[rune]rune{'"': '"', '“': '”', '«': '»', '„': '“'}
+	flush := func() {
+		if cur.Len() > 0 || quoted {
+			out = append(out, strings.TrimSpace(cur.String()))
+		}
+		cur.Reset()
+		quoted = false
+	}
+	for _, r := range s {
+		switch {
+		case inQuote != 0 && r == inQuote:
+			inQuote = 0
+		case inQuote != 0:
+			cur.WriteRune(r)
+		case closing[r] != 0 && cur.Len() == 0:
+			inQuote, quoted = closing[r], true
+		case r == ' ' || r == '\t' || r == '\n':
+			flush()
+		default:
+			cur.WriteRune(r)
+		}
+	}
+	flush()
+	for i, t := range out {
+		if strings.HasPrefix(t, "—") {
+			out[i] = "--" + strings.TrimPrefix(t, "—")
+		}
+	}
+	return out
+}
+
+// flagNames maps every accepted flag, English and French, to its meaning.
+var flagNames = map[string]string{
+	"closes": "closes", "close": "closes", "fermeture": "closes", "ferme": "closes", "clôture": "closes", "cloture": "closes",
+	"options": "options", "option": "options", "choix": "options",
+	"anonymous": "anonymous", "anonyme": "anonymous",
+	"hidden": "hidden", "caché": "hidden", "cache": "hidden", "masqué": "hidden", "masque": "hidden",
+	"quorum":  "quorum",
+	"details": "details", "détails": "details", "description": "details",
+}
+
+// parseDraft reads `"Title" --closes 7d [--options "A" "B"] [--anonymous]
+// [--hidden] [--quorum 50%] [--details "..."]`, in the author's time zone.
+func parseDraft(text string, now time.Time, loc *time.Location) (bot.Draft, error) {
+	d := bot.Draft{Duration: 7 * 24 * time.Hour}
+	var title []string
+	toks := tokens(text)
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if !strings.HasPrefix(t, "--") {
+			title = append(title, t)
+			continue
+		}
+		name, ok := flagNames[strings.ToLower(strings.TrimPrefix(t, "--"))]
+		if !ok {
+			return d, bot.Errorf(bot.EINVALID, "decide.error.unknown_flag", "flag", t)
+		}
+		// values are the words up to the next flag
+		j := i + 1
+		for j < len(toks) && !strings.HasPrefix(toks[j], "--") {
+			j++
+		}
+		values := toks[i+1 : j]
+		switch name {
+		case "anonymous":
+			d.Anonymous = true
+			title = append(title, values...)
+		case "hidden":
+			d.Hidden = true
+			title = append(title, values...)
+		case "options":
+			d.Kind = bot.Poll
+			d.Options = append(d.Options, values...)
+		case "closes", "quorum", "details":
+			if len(values) == 0 {
+				return d, bot.Errorf(bot.EINVALID, "decide.error.flag_value", "flag", t)
+			}
+			if err := setValue(&d, name, strings.Join(values, " "), now, loc); err != nil {
+				return d, err
+			}
+		}
+		i = j - 1
+	}
+	d.Title = strings.Join(title, " ")
+	if d.Kind == bot.Poll && len(d.Options) < bot.MinPollOption {
+		return d, bot.Errorf(bot.EINVALID, "decide.error.options_count", "min", bot.MinPollOption, "max", bot.MaxPollOption)
+	}
+	return d, nil
+}
+
+func setValue(d *bot.Draft, name, v string, now time.Time, loc *time.Location) error {
+	var err error
+	switch name {
+	case "closes":
+		d.Duration, err = parseClosing(v, now, loc)
+	case "quorum":
+		d.Quorum, err = parseQuorum(v)
+	case "details":
+		d.Details = v
+	}
+	return err
+}
+
+var durationRE = regexp.MustCompile(`^(\d{1,4})\s*(m|min|mn|minutes?|h|heures?|hours?|d|j|jours?|days?|w|sem|semaines?|weeks?)$`)
+
+// parseClosing reads a duration (30min, 48h, 7d, 7j, 2w, 2sem) or a date
+// (2026-12-01, 2026-12-01 18:00) and returns the time until it.
+func parseClosing(v string, now time.Time, loc *time.Location) (time.Duration, error) {
+	v = strings.ToLower(strings.TrimSpace(v))
+	if m := durationRE.FindStringSubmatch(v); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		unit := map[byte]time.Duration{'m': time.Minute, 'h': time.Hour, 'd': 24 * time.Hour, 'j': 24 * time.Hour,
+			'w': 7 * 24 * time.Hour, 's': 7 * 24 * time.Hour}[m[2][0]]
+		return time.Duration(n) * unit, nil
+	}
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02", "02/01/2006 15:04", "02/01/2006"} {
+		if t, err := time.ParseInLocation(layout, v, loc); err == nil {
+			if !strings.Contains(layout, "15") {
+				t = t.Add(18 * time.Hour) // a date alone closes at 18:00
+			}
+			return t.Sub(now), nil
+		}
+	}
+	return 0, bot.Errorf(bot.EINVALID, "decide.error.closes_format", "value", v)
+}
+
+func parseQuorum(v string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "%")))
+	if err != nil || n < 0 || n > 100 {
+		return 0, bot.Errorf(bot.EINVALID, "decide.error.quorum")
+	}
+	return n, nil
+}

@@ -1,0 +1,52 @@
+package commands
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"balise/bot"
+)
+
+var now = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+
+func TestParseDraft(t *testing.T) {
+	paris, _ := time.LoadLocation("Europe/Paris")
+	for _, c := range []struct {
+		in   string
+		want bot.Draft
+	}{
+		{`"Passer à Nextcloud" --closes 7d`, bot.Draft{Title: "Passer à Nextcloud", Duration: 7 * 24 * time.Hour}},
+		{`Passer à Nextcloud --fermeture 3j --anonyme --quorum 50%`, bot.Draft{Title: "Passer à Nextcloud", Duration: 72 * time.Hour, Anonymous: true, Quorum: 50}},
+		{`“Quel outil ?” --options "Jitsi" BigBlueButton «Big Blue» --hidden --closes 48h`, bot.Draft{Title: "Quel outil ?", Kind: bot.Poll,
+			Options: []string{"Jitsi", "BigBlueButton", "Big Blue"}, Hidden: true, Duration: 48 * time.Hour}},
+		{`Adopter Paheko —fermeture 30min —détails "Pour la compta"`, bot.Draft{Title: "Adopter Paheko", Duration: 30 * time.Minute, Details: "Pour la compta"}},
+		{`Choix --closes 2026-11-30`, bot.Draft{Title: "Choix", Duration: time.Date(2026, 11, 30, 18, 0, 0, 0, paris).Sub(now)}},
+		{`Sans durée`, bot.Draft{Title: "Sans durée", Duration: 7 * 24 * time.Hour}},
+	} {
+		got, err := parseDraft(c.in, now, paris)
+		if err != nil {
+			t.Errorf("parseDraft(%q): %v", c.in, err)
+			continue
+		}
+		if !reflect.DeepEqual(got, c.want) {
+			t.Errorf("parseDraft(%q)\n got %+v\nwant %+v", c.in, got, c.want)
+		}
+	}
+}
+
+func TestParseDraftRefusesBadInput(t *testing.T) {
+	for in, key := range map[string]string{
+		`Titre --vite`:                 "decide.error.unknown_flag",
+		`Titre --closes`:               "decide.error.flag_value",
+		`Titre --closes demain`:        "decide.error.closes_format",
+		`Titre --quorum 150%`:          "decide.error.quorum",
+		`Titre --options "Seule"`:      "decide.error.options_count",
+		`Titre --closes 7d --quorum x`: "decide.error.quorum",
+	} {
+		_, err := parseDraft(in, now, time.UTC)
+		if e, ok := err.(*bot.Error); !ok || e.Key != key {
+			t.Errorf("parseDraft(%q) = %v, want %s", in, err, key)
+		}
+	}
+}

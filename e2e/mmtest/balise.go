@@ -55,6 +55,7 @@ func (b *Balise) env() []string {
 		"BALISE_LISTEN_ADDR=127.0.0.1:"+strconv.Itoa(b.port),
 		"BALISE_DB="+b.DB,
 		"BALISE_LOG_LEVEL=debug",
+		"BALISE_TICK=1s",
 	), b.Env...)
 }
 

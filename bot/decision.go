@@ -143,18 +143,27 @@ func (d *Draft) Validate() (field string, err error) {
 func WholeChannelMention(s string) bool {
 	l := strings.ToLower(s)
 	for _, m := range []string{"@channel", "@here", "@all"} {
-		if i := strings.Index(l, m); i >= 0 {
-			end := i + len(m)
-			if end == len(l) || !isNameChar(l[end]) {
+		for from := 0; ; {
+			i := strings.Index(l[from:], m)
+			if i < 0 {
+				break
+			}
+			// Mattermost drops trailing dots, dashes and underscores: "@here." notifies.
+			j := from + i + len(m)
+			for j < len(l) && strings.IndexByte("._-", l[j]) >= 0 {
+				j++
+			}
+			if j == len(l) || !isAlnum(l[j]) {
 				return true
 			}
+			from += i + 1
 		}
 	}
 	return false
 }
 
-func isNameChar(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-'
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
 }
 
 // Quiet neutralises mentions of a whole channel in what a member wrote, so

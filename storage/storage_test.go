@@ -1,0 +1,257 @@
+package storage_test
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	_ "modernc.org/sqlite"
+
+	"balise/bot"
+	"balise/storage"
+)
+
+// MustOpen opens a fresh database in a temporary directory.
+func MustOpen(tb testing.TB) (*storage.DB, string) {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "balise.db")
+	db, err := storage.Open(context.Background(), path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db, path
+}
+
+func TestOpenRefusesANewerSchema(t *testing.T) {
+	db, path := MustOpen(t)
+	db.Close()
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`INSERT INTO schema_version (version) VALUES (999)`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	if _, err := storage.Open(context.Background(), path); err == nil || !strings.Contains(err.Error(), "upgrade balise") {
+		t.Errorf("Open on a newer schema: got %v, want a refusal asking to upgrade", err)
+	}
+}
+
+func TestOpenTwiceKeepsData(t *testing.T) {
+	db, path := MustOpen(t)
+	ctx := context.Background()
+	if err := db.SetLang(ctx, "team", "user", bot.English); err != nil {
+		t.Fatal(err)
+	}
+	key1, _ := db.SigningKey(ctx)
+	db.Close()
+	db2, err := storage.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db2.Close()
+	if l, _ := db2.Lang(ctx, "team", "user"); l != bot.English {
+		t.Errorf("Lang after reopen = %q, want en", l)
+	}
+	if l, _ := db2.Lang(ctx, "other-team", "user"); l != "" {
+		t.Errorf("another team sees the choice %q", l)
+	}
+	if key2, _ := db2.SigningKey(ctx); string(key1) != string(key2) || len(key1) != 32 {
+		t.Error("the signing key changed across a restart")
+	}
+}
+
+func TestBackupCopiesTheDatabase(t *testing.T) {
+	db, _ := MustOpen(t)
+	ctx := context.Background()
+	db.SetLang(ctx, "t", "u", bot.French)
+	copyPath := filepath.Join(t.TempDir(), "copy.db")
+	if err := db.Backup(ctx, copyPath); err != nil {
+		t.Fatal(err)
+	}
+	c, err := storage.Open(ctx, copyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if l, _ := c.Lang(ctx, "t", "u"); l != bot.French {
+		t.Errorf("backup holds %q, want fr", l)
+	}
+}
+
+func newDecision(team string, anonymous bool) *bot.Decision {
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	return &bot.Decision{TeamID: team, ChannelID: "ch", AuthorID: "author", Lang: bot.French, Location: time.UTC,
+		Title: "Passer à Nextcloud", Kind: bot.Proposal, Options: bot.ProposalOptions, Anonymous: anonymous,
+		Voters: []string{"author", "a", "b"}, CreatedAt: now, ClosesAt: now.Add(time.Hour)}
+}
+
+// MustCreate stores a decision with its card posted.
+func MustCreate(tb testing.TB, db *storage.DB, d *bot.Decision) *bot.Decision {
+	tb.Helper()
+	ctx := context.Background()
+	if err := db.CreateDecision(ctx, d); err != nil {
+		tb.Fatal(err)
+	}
+	if err := db.SetDecisionPost(ctx, d.ID, "post"+d.TeamID); err != nil {
+		tb.Fatal(err)
+	}
+	return d
+}
+
+func TestDecisionsAreNumberedPerTeam(t *testing.T) {
+	db, _ := MustOpen(t)
+	ctx := context.Background()
+	a1 := MustCreate(t, db, newDecision("A", false))
+	a2 := MustCreate(t, db, newDecision("A", false))
+	b1 := MustCreate(t, db, newDecision("B", false))
+	if a1.Number != 1 || a2.Number != 2 || b1.Number != 1 {
+		t.Errorf("numbers: got %d %d %d, want 1 2 1", a1.Number, a2.Number, b1.Number)
+	}
+	if _, err := db.Decision(ctx, "B", 2); bot.ErrorCode(err) != bot.ENOTFOUND {
+		t.Errorf("team B reading #2: got %v, want not found (it is team A's)", err)
+	}
+	got, err := db.Decision(ctx, "A", 2)
+	if err != nil || got.ID != a2.ID || len(got.Voters) != 3 {
+		t.Errorf("Decision(A, 2) = %+v, %v", got, err)
+	}
+}
+
+func TestStancesChangeAndCloseOnce(t *testing.T) {
+	db, _ := MustOpen(t)
+	ctx := context.Background()
+	d := MustCreate(t, db, newDecision("A", false))
+	for _, c := range []struct {
+		user    string
+		choice  int
+		changed bool
+	}{{"a", 0, true}, {"b", 2, true}, {"b", 2, false}, {"b", 0, true}} {
+		changed, err := db.TakeStance(ctx, d.ID, c.user, bot.Stance{Choice: c.choice})
+		if err != nil || changed != c.changed {
+			t.Errorf("TakeStance(%s, %d) = %v, %v; want changed %v", c.user, c.choice, changed, err, c.changed)
+		}
+	}
+	tally, _ := db.Tally(ctx, d.ID)
+	if tally.Voted != 2 || tally.Counts[0] != 2 {
+		t.Errorf("tally = %+v, want 2 agree", tally)
+	}
+	undecided, _ := db.Undecided(ctx, d.ID)
+	if len(undecided) != 1 || undecided[0] != "author" {
+		t.Errorf("undecided = %v, want [author]", undecided)
+	}
+	announce := func(d *bot.Decision, t bot.Tally) []bot.Envelope {
+		return []bot.Envelope{{Message: bot.Message{ChannelID: d.ChannelID, Text: "closed"}}}
+	}
+	if closed, err := db.CloseDecision(ctx, d.ID, announce); !closed || err != nil {
+		t.Fatalf("first close = %v, %v", closed, err)
+	}
+	if closed, err := db.CloseDecision(ctx, d.ID, announce); closed || err != nil {
+		t.Errorf("second close = %v, %v; want false: closing happens once", closed, err)
+	}
+	if _, err := db.TakeStance(ctx, d.ID, "a", bot.Stance{Choice: 3}); bot.ErrorCode(err) != bot.ECONFLICT {
+		t.Errorf("vote after close: got %v, want conflict", err)
+	}
+	letters, _ := db.Pending(ctx, 10)
+	if len(letters) != 1 || letters[0].Message.Text != "closed" {
+		t.Errorf("outbox after close = %+v, want one result", letters)
+	}
+}
+
+func TestAnonymousStancesCannotBeLinkedAfterClose(t *testing.T) {
+	db, path := MustOpen(t)
+	ctx := context.Background()
+	d := MustCreate(t, db, newDecision("A", true))
+	db.TakeStance(ctx, d.ID, "a", bot.Stance{Choice: 3})
+	db.TakeStance(ctx, d.ID, "b", bot.Stance{Choice: 0})
+	if changed, _ := db.TakeStance(ctx, d.ID, "a", bot.Stance{Choice: 3}); changed {
+		t.Error("an anonymous double click counted as a change")
+	}
+	if s, ok, _ := db.StanceOf(ctx, d.ID, "a"); !ok || s.Choice != 3 {
+		t.Errorf("while open, a member sees their own stance: got %+v %v", s, ok)
+	}
+	db.CloseDecision(ctx, d.ID, func(*bot.Decision, bot.Tally) []bot.Envelope { return nil })
+	raw, _ := sql.Open("sqlite", path)
+	defer raw.Close()
+	rows, err := raw.Query(`SELECT voter FROM stance UNION ALL SELECT voter FROM stance_change`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v string
+		rows.Scan(&v)
+		if v == "a" || v == "b" {
+			t.Errorf("a stance is stored under the user id %q", v)
+		}
+	}
+	var secret []byte
+	raw.QueryRow(`SELECT secret FROM decision WHERE id = ?`, d.ID).Scan(&secret)
+	if secret != nil {
+		t.Error("the decision's secret is still stored after the close")
+	}
+	if _, ok, _ := db.StanceOf(ctx, d.ID, "a"); ok {
+		t.Error("after the close, a member's choice can still be found from their id")
+	}
+	tally, _ := db.Tally(ctx, d.ID)
+	if tally.Voted != 2 || tally.Counts[3] != 1 {
+		t.Errorf("tally after close = %+v, want the counts kept", tally)
+	}
+}
+
+func TestReminderIsClaimedOnce(t *testing.T) {
+	db, _ := MustOpen(t)
+	ctx := context.Background()
+	d := MustCreate(t, db, newDecision("A", false))
+	due, _ := db.ReminderDue(ctx, d.CreatedAt.Add(10*time.Minute))
+	if len(due) != 0 {
+		t.Errorf("reminder due after 10 minutes of an hour: %d", len(due))
+	}
+	due, _ = db.ReminderDue(ctx, d.CreatedAt.Add(31*time.Minute))
+	if len(due) != 1 {
+		t.Fatalf("reminder due half-way: got %d, want 1", len(due))
+	}
+	env := []bot.Envelope{{ToUserID: "a", Message: bot.Message{Text: "vote"}}}
+	if ok, _ := db.ClaimReminder(ctx, d.ID, env); !ok {
+		t.Error("first claim refused")
+	}
+	if ok, _ := db.ClaimReminder(ctx, d.ID, env); ok {
+		t.Error("second claim accepted: the reminder would go twice")
+	}
+	letters, _ := db.Pending(ctx, 10)
+	if len(letters) != 1 || letters[0].ToUserID != "a" {
+		t.Errorf("letters = %+v, want one reminder to a", letters)
+	}
+	db.Sent(ctx, letters[0].ID, "p1")
+	if letters, _ := db.Pending(ctx, 10); len(letters) != 0 {
+		t.Errorf("a sent letter is still pending: %+v", letters)
+	}
+}
+
+func TestListDecisionsSearchesTheRegister(t *testing.T) {
+	db, _ := MustOpen(t)
+	ctx := context.Background()
+	d := MustCreate(t, db, newDecision("A", false))
+	other := newDecision("A", false)
+	other.Title = "Choisir Paheko"
+	MustCreate(t, db, other)
+	for _, x := range []*bot.Decision{d, other} {
+		db.CloseDecision(ctx, x.ID, func(*bot.Decision, bot.Tally) []bot.Envelope { return nil })
+	}
+	if err := db.SetOutcome(ctx, d.ID, "Adopté 100%_sûr"); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]int{"": 2, "nextcloud": 1, "PAHEKO": 1, "adopté": 1, "100%_": 1, "%": 1, "absent": 0} {
+		got, err := db.ListDecisions(ctx, "A", bot.DecisionFilter{Search: q})
+		if err != nil || len(got) != want {
+			t.Errorf("search %q: got %d, %v; want %d", q, len(got), err, want)
+		}
+	}
+	if got, _ := db.ListDecisions(ctx, "B", bot.DecisionFilter{}); len(got) != 0 {
+		t.Errorf("team B sees %d of team A's decisions", len(got))
+	}
+}

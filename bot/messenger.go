@@ -41,8 +41,11 @@ type Messenger interface {
 	// DirectMessage posts m to the member in their direct channel with the
 	// bot and returns the post id. m.ChannelID is ignored.
 	DirectMessage(ctx context.Context, userID string, m Message) (string, error)
-	// Upload attaches a file to a new post in m.ChannelID and returns the post id.
-	Upload(ctx context.Context, m Message, name string, data []byte) (string, error)
+	// DirectChannel returns the id of the direct channel between the bot
+	// and a member, creating it if needed.
+	DirectChannel(ctx context.Context, userID string) (string, error)
+	// Upload attaches files to a new post in m.ChannelID and returns the post id.
+	Upload(ctx context.Context, m Message, files []File) (string, error)
 	// Member returns a member's profile (locale, time zone); cached.
 	Member(ctx context.Context, userID string) (Member, error)
 	// JoinChannel makes the bot a member of a channel so that it can post
@@ -53,6 +56,15 @@ type Messenger interface {
 	OpenDialog(ctx context.Context, triggerID, dialogURL string, d Dialog) error
 	// ChannelMembers returns the ids of the people (not bots) in a channel.
 	ChannelMembers(ctx context.Context, channelID string) ([]string, error)
+	// IsTeamAdmin reports whether a member administers the team or the
+	// whole server. Called before anyone edits the shared tool catalogue.
+	IsTeamAdmin(ctx context.Context, teamID, userID string) (bool, error)
 	// Ping reports whether Mattermost answers.
 	Ping(ctx context.Context) error
+}
+
+// File is a file attached to a post.
+type File struct {
+	Name string
+	Data []byte
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -114,34 +115,45 @@ func (c *Client) Update(ctx context.Context, postID string, m bot.Message) error
 	return nil
 }
 
-// DirectMessage implements bot.Messenger.
-func (c *Client) DirectMessage(ctx context.Context, userID string, m bot.Message) (string, error) {
+// DirectChannel implements bot.Messenger.
+func (c *Client) DirectChannel(ctx context.Context, userID string) (string, error) {
 	c.mu.Lock()
 	ch, ok := c.dms[userID]
 	c.mu.Unlock()
-	if !ok {
-		dm, _, err := c.api.CreateDirectChannel(ctx, c.botID, userID)
-		if err != nil {
-			return "", internal("open direct channel", err)
-		}
-		ch = dm.Id
-		c.mu.Lock()
-		c.dms[userID] = ch
-		c.mu.Unlock()
+	if ok {
+		return ch, nil
+	}
+	dm, _, err := c.api.CreateDirectChannel(ctx, c.botID, userID)
+	if err != nil {
+		return "", internal("open direct channel", err)
+	}
+	c.mu.Lock()
+	c.dms[userID] = dm.Id
+	c.mu.Unlock()
+	return dm.Id, nil
+}
+
+// DirectMessage implements bot.Messenger.
+func (c *Client) DirectMessage(ctx context.Context, userID string, m bot.Message) (string, error) {
+	ch, err := c.DirectChannel(ctx, userID)
+	if err != nil {
+		return "", err
 	}
 	m.ChannelID = ch
 	return c.Post(ctx, m)
 }
 
 // Upload implements bot.Messenger.
-func (c *Client) Upload(ctx context.Context, m bot.Message, name string, data []byte) (string, error) {
-	up, _, err := c.api.UploadFile(ctx, data, m.ChannelID, name)
-	if err != nil {
-		return "", internal("upload file", err)
-	}
+func (c *Client) Upload(ctx context.Context, m bot.Message, files []bot.File) (string, error) {
 	p := c.toPost(m)
-	for _, f := range up.FileInfos {
-		p.FileIds = append(p.FileIds, f.Id)
+	for _, f := range files {
+		up, _, err := c.api.UploadFile(ctx, f.Data, m.ChannelID, f.Name)
+		if err != nil {
+			return "", internal("upload file", err)
+		}
+		for _, info := range up.FileInfos {
+			p.FileIds = append(p.FileIds, info.Id)
+		}
 	}
 	created, _, err := c.api.CreatePost(ctx, p)
 	if err != nil {
@@ -237,4 +249,20 @@ func (c *Client) ChannelMembers(ctx context.Context, channelID string) ([]string
 			return ids, nil
 		}
 	}
+}
+
+// IsTeamAdmin implements bot.Messenger.
+func (c *Client) IsTeamAdmin(ctx context.Context, teamID, userID string) (bool, error) {
+	u, _, err := c.api.GetUser(ctx, userID, "")
+	if err != nil {
+		return false, internal("read user", err)
+	}
+	if u.IsInRole(model.SystemAdminRoleId) {
+		return true, nil
+	}
+	tm, _, err := c.api.GetTeamMember(ctx, teamID, userID, "")
+	if err != nil {
+		return false, internal("read team member", err)
+	}
+	return tm.SchemeAdmin || strings.Contains(" "+tm.Roles+" ", " "+model.TeamAdminRoleId+" "), nil
 }

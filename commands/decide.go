@@ -171,10 +171,20 @@ func (s *Server) location(ctx context.Context, userID string) *time.Location {
 	return time.UTC
 }
 
-// mayManage reports whether a member may close a decision or write its
-// outcome: its author.
-func mayManage(d *bot.Decision, userID string) bool {
-	return d.AuthorID == userID
+// mayManage checks that a member may close a decision, remind its voters or
+// write its outcome: its author, or an administrator of the team.
+func (s *Server) mayManage(ctx context.Context, d *bot.Decision, userID string) error {
+	if d.AuthorID == userID {
+		return nil
+	}
+	admin, err := s.chat.IsTeamAdmin(ctx, d.TeamID, userID)
+	if err != nil {
+		return err
+	}
+	if !admin {
+		return bot.Errorf(bot.EFORBIDDEN, "decide.error.not_author")
+	}
+	return nil
 }
 
 func (s *Server) closeCommand(ctx context.Context, in *Input, arg string) (string, error) {
@@ -186,8 +196,8 @@ func (s *Server) closeCommand(ctx context.Context, in *Input, arg string) (strin
 }
 
 func (s *Server) closeNow(ctx context.Context, d *bot.Decision, userID string, l bot.Lang) (string, error) {
-	if !mayManage(d, userID) {
-		return "", bot.Errorf(bot.EFORBIDDEN, "decide.error.not_author")
+	if err := s.mayManage(ctx, d, userID); err != nil {
+		return "", err
 	}
 	closed, err := s.closeDecision(ctx, d)
 	if err != nil {
@@ -216,8 +226,8 @@ func (s *Server) outcomeCommand(ctx context.Context, in *Input, arg string) (str
 // writeOutcome stores the outcome of a closed decision and posts it in the
 // decision's thread.
 func (s *Server) writeOutcome(ctx context.Context, d *bot.Decision, userID, text string) error {
-	if !mayManage(d, userID) {
-		return bot.Errorf(bot.EFORBIDDEN, "decide.error.not_author")
+	if err := s.mayManage(ctx, d, userID); err != nil {
+		return err
 	}
 	text = strings.TrimSpace(text)
 	if text == "" || len([]rune(text)) > bot.MaxOutcome {

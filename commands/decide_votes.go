@@ -155,8 +155,8 @@ func (s *Server) clickRemind(ctx context.Context, c *Click) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if !mayManage(d, c.UserID) {
-		return "", bot.Errorf(bot.EFORBIDDEN, "decide.error.not_author")
+	if err := s.mayManage(ctx, d, c.UserID); err != nil {
+		return "", err
 	}
 	if !d.Open() {
 		return "", bot.Errorf(bot.ECONFLICT, "decide.error.closed")
@@ -178,8 +178,8 @@ func (s *Server) clickOutcome(ctx context.Context, c *Click) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if !mayManage(d, c.UserID) {
-		return "", bot.Errorf(bot.EFORBIDDEN, "decide.error.not_author")
+	if err := s.mayManage(ctx, d, c.UserID); err != nil {
+		return "", err
 	}
 	l := c.Lang
 	dlg := bot.Dialog{CallbackID: "outcome", Title: s.text.T(l, "decide.dialog.outcome_title"), SubmitLabel: s.text.T(l, "decide.dialog.submit"),

@@ -15,18 +15,18 @@ func TestDraftValidate(t *testing.T) {
 		field  string
 		key    string
 	}{
-		"empty title":     {func(d *bot.Draft) { d.Title = "  " }, "title", "decide.error.title_empty"},
-		"long title":      {func(d *bot.Draft) { d.Title = strings.Repeat("é", 20000) }, "title", "decide.error.title_long"},
-		"@channel":        {func(d *bot.Draft) { d.Title = "Vote @channel !" }, "title", "decide.error.mention"},
-		"@here details":   {func(d *bot.Draft) { d.Details = "ping @here" }, "title", "decide.error.mention"},
-		"past":            {func(d *bot.Draft) { d.Duration = -time.Hour }, "closes", "decide.error.closes_soon"},
-		"too far":         {func(d *bot.Draft) { d.Duration = 100 * 24 * time.Hour }, "closes", "decide.error.closes_far"},
-		"one option":      {func(d *bot.Draft) { d.Kind, d.Options = bot.Poll, []string{"A"} }, "options", "decide.error.options_count"},
-		"thirty options":  {func(d *bot.Draft) { d.Kind, d.Options = bot.Poll, strings.Split(strings.Repeat("x,", 30), ",") }, "options", "decide.error.option_twice"},
-		"many options":    {func(d *bot.Draft) { d.Kind, d.Options = bot.Poll, strings.Fields("a b c d e f g h i j k") }, "options", "decide.error.options_count"},
-		"twice":           {func(d *bot.Draft) { d.Kind, d.Options = bot.Poll, []string{"Jitsi", "jitsi"} }, "options", "decide.error.option_twice"},
-		"quorum":          {func(d *bot.Draft) { d.Quorum = 101 }, "quorum", "decide.error.quorum"},
-		"proposal opts":   {func(d *bot.Draft) { d.Kind, d.Options = bot.Proposal, []string{"A", "B"} }, "options", "decide.error.options_on_proposal"},
+		"empty title":    {func(d *bot.Draft) { d.Title = "  " }, "title", "decide.error.title_empty"},
+		"long title":     {func(d *bot.Draft) { d.Title = strings.Repeat("é", 20000) }, "title", "decide.error.title_long"},
+		"@channel":       {func(d *bot.Draft) { d.Title = "Vote @channel !" }, "title", "decide.error.mention"},
+		"@here details":  {func(d *bot.Draft) { d.Details = "ping @here" }, "title", "decide.error.mention"},
+		"past":           {func(d *bot.Draft) { d.Duration = -time.Hour }, "closes", "decide.error.closes_soon"},
+		"too far":        {func(d *bot.Draft) { d.Duration = 100 * 24 * time.Hour }, "closes", "decide.error.closes_far"},
+		"one option":     {func(d *bot.Draft) { d.Kind, d.Options = bot.Poll, []string{"A"} }, "options", "decide.error.options_count"},
+		"thirty options": {func(d *bot.Draft) { d.Kind, d.Options = bot.Poll, strings.Split(strings.Repeat("x,", 30), ",") }, "options", "decide.error.option_twice"},
+		"many options":   {func(d *bot.Draft) { d.Kind, d.Options = bot.Poll, strings.Fields("a b c d e f g h i j k") }, "options", "decide.error.options_count"},
+		"twice":          {func(d *bot.Draft) { d.Kind, d.Options = bot.Poll, []string{"Jitsi", "jitsi"} }, "options", "decide.error.option_twice"},
+		"quorum":         {func(d *bot.Draft) { d.Quorum = 101 }, "quorum", "decide.error.quorum"},
+		"proposal opts":  {func(d *bot.Draft) { d.Kind, d.Options = bot.Proposal, []string{"A", "B"} }, "options", "decide.error.options_on_proposal"},
 	} {
 		d := ok()
 		c.mutate(&d)

@@ -373,3 +373,50 @@ func TestFiftyMembersVoteAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// The form: a bad field is refused in the dialog with nothing written,
+// then a good submission opens the decision; only its author may close it.
+func TestDecisionFromTheForm(t *testing.T) {
+	ctx := context.Background()
+	ch := channel(t, "formulaire", camille, alex)
+	dlgs, err := camille.ListenDialogs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dlgs.Close()
+	mustRun(t, camille, ch.Id, "/decision")
+	dlg, err := dlgs.Next(10 * time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dlg.Dialog.Title != "Nouvelle décision" {
+		t.Errorf("dialog title %q, want French", dlg.Dialog.Title)
+	}
+	before := count(t, `SELECT COUNT(*) FROM decision`)
+	resp, err := camille.Submit(ctx, dlg, ch.Id, mm.Team.Id, map[string]any{"title": "Choisir un outil de visio", "kind": "poll",
+		"options": "Jitsi\nBigBlueButton", "closes": "demain", "anonymous": false, "hidden": false})
+	if err != nil || resp.Errors["closes"] == "" {
+		t.Fatalf("bad closing time: got %v %+v, want an error on the field", err, resp)
+	}
+	if after := count(t, `SELECT COUNT(*) FROM decision`); after != before {
+		t.Errorf("a refused form wrote a decision")
+	}
+	resp, err = camille.Submit(ctx, dlg, ch.Id, mm.Team.Id, map[string]any{"title": "Choisir un outil de visio", "kind": "poll",
+		"options": "Jitsi\nBigBlueButton", "closes": "2j", "quorum": "50", "anonymous": false, "hidden": true})
+	if err != nil || len(resp.Errors) > 0 {
+		t.Fatalf("good form: %v %+v", err, resp)
+	}
+	var number int
+	db(t).QueryRow(`SELECT number FROM decision WHERE channel_id = ?`, ch.Id).Scan(&number)
+	p := card(t, camille, ch.Id, number, "Choisir un outil de visio")
+	if text := mmtest.PostText(p); !strings.Contains(text, "Sondage") || !strings.Contains(text, "Résultats cachés") {
+		t.Errorf("card reads %q, want a poll with hidden results", text)
+	}
+	click(t, alex, p, "BigBlueButton")
+	click(t, alex, p, "Fermer maintenant") // alex is not the author
+	if n := count(t, `SELECT COUNT(*) FROM decision WHERE channel_id = ? AND closed_at = 0`, ch.Id); n != 1 {
+		t.Error("a member who is not the author closed the decision")
+	}
+	click(t, camille, p, "Relancer les indécis")
+	dmFromBot(t, camille, "Choisir un outil de visio", 15*time.Second) // camille has not voted: she is reminded too
+}

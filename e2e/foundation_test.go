@@ -210,3 +210,27 @@ func sameCommands(a, b map[string]*model.Command) bool {
 	}
 	return true
 }
+
+func TestSecretsStayOutOfTheLog(t *testing.T) {
+	log := balise.Log()
+	rows, err := db(t).Query(`SELECT name, value FROM setting WHERE name IN ('bot_token', 'signing_key') UNION ALL SELECT trigger, token FROM slash_command`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var name, secret string
+		rows.Scan(&name, &secret)
+		n++
+		if len(secret) < 16 || strings.Contains(log, secret) {
+			t.Errorf("secret %s is short or appears in the log", name)
+		}
+	}
+	if n < 9 {
+		t.Errorf("found %d secrets to check, want the bot token, the key and 7 command tokens", n)
+	}
+	if strings.Contains(log, mm.Admin.Client.AuthToken) {
+		t.Error("the admin token appears in the log")
+	}
+}

@@ -117,3 +117,6 @@ func (b *Balise) Restart(ctx context.Context) error {
 
 // LogTail returns the end of Balise's log.
 func (b *Balise) LogTail() string { return tail(b.log, 6000) }
+
+// Log returns Balise's whole log.
+func (b *Balise) Log() string { return tail(b.log, 1<<30) }

@@ -19,6 +19,20 @@ type background struct {
 	running map[int64]bool // cards being refreshed
 	again   map[int64]bool // cards that changed while being refreshed
 	deliver sync.Mutex     // one delivery at a time
+	wg      sync.WaitGroup // work under way
+}
+
+// Drain waits, until ctx is done, for the background work under way: on
+// shutdown, after the HTTP server and the scheduler stopped.
+func (s *Server) Drain(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { s.bg.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func (s *Server) decisionJobs() []bot.Job {
@@ -43,7 +57,9 @@ func (s *Server) refresh(id int64) {
 	}
 	b.running[id] = true
 	b.mu.Unlock()
+	b.wg.Add(1)
 	go func() {
+		defer b.wg.Done()
 		for {
 			if err := s.updateCard(b.ctx, id); err != nil {
 				zerolog.Ctx(b.ctx).Warn().Err(err).Int64("decision", id).Msg("card refresh failed; the job retries")
@@ -158,7 +174,9 @@ func (s *Server) remindDue(ctx context.Context) error {
 
 // kick delivers queued messages now rather than at the next tick.
 func (s *Server) kick() {
+	s.bg.wg.Add(1)
 	go func() {
+		defer s.bg.wg.Done()
 		if err := s.deliverOutbox(s.bg.ctx); err != nil {
 			zerolog.Ctx(s.bg.ctx).Warn().Err(err).Msg("delivery failed; the job retries")
 		}

@@ -54,6 +54,9 @@ type Messenger interface {
 	// OpenDialog opens a dialog for the member who clicked or typed; the
 	// trigger id expires 3 seconds after Mattermost issued it.
 	OpenDialog(ctx context.Context, triggerID, dialogURL string, d Dialog) error
+	// IsChannelMember reports whether a member belongs to a channel the bot
+	// is in. Called before showing what was decided there.
+	IsChannelMember(ctx context.Context, channelID, userID string) (bool, error)
 	// ChannelMembers returns the ids of the people (not bots) in a channel.
 	ChannelMembers(ctx context.Context, channelID string) ([]string, error)
 	// IsTeamAdmin reports whether a member administers the team or the

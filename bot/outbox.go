@@ -9,7 +9,8 @@ type Envelope struct {
 	Message  Message
 }
 
-// Letter is a queued envelope.
+// Letter is a queued envelope. Its message's Key is fixed when it is queued,
+// so that every attempt to post it carries the same key.
 type Letter struct {
 	ID       int64
 	TeamID   string
@@ -22,10 +23,11 @@ type Letter struct {
 type Outbox interface {
 	// Enqueue stores envelopes to send for a team.
 	Enqueue(ctx context.Context, teamID string, envs ...Envelope) error
-	// Pending returns up to limit unsent letters, oldest first.
+	// Pending returns up to limit letters due for sending, oldest first.
 	Pending(ctx context.Context, limit int) ([]Letter, error)
-	// Sent records that a letter was posted.
+	// Sent records that a letter was posted; it is not returned again.
 	Sent(ctx context.Context, id int64, postID string) error
-	// Failed records a failed attempt.
+	// Failed records a failed attempt; the letter is retried later, with a
+	// growing delay, and never dropped.
 	Failed(ctx context.Context, id int64, reason string) error
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"balise/bot"
 )
@@ -24,7 +25,7 @@ func (s *Server) registerDecide() {
 }
 
 var decideVerbs = map[string]string{
-	"list": "list", "liste": "list", "open": "list", "ouvertes": "list",
+	"list": "list", "liste": "list",
 	"log": "log", "registre": "log", "journal": "log",
 	"show": "show", "voir": "show", "montrer": "show",
 	"close": "close", "fermer": "close", "clore": "close",
@@ -33,9 +34,30 @@ var decideVerbs = map[string]string{
 	"help": "help", "aide": "help",
 }
 
+// decideVerb tells a subcommand from the title of a new decision: a line
+// with flags is always a decision, "show", "close" and "outcome" need a
+// number, "list", "export" and "help" stand alone.
+func decideVerb(text string) (verb, rest string) {
+	word, rest := subcommand(text)
+	verb = decideVerbs[word]
+	switch {
+	case verb == "" || strings.Contains(text, "--") || strings.Contains(text, "—"):
+		return "", ""
+	case verb == "show" || verb == "close" || verb == "outcome":
+		if _, _, ok := decisionNumber(rest); !ok {
+			return "", ""
+		}
+	case verb == "list" || verb == "export" || verb == "help":
+		if rest != "" {
+			return "", ""
+		}
+	}
+	return verb, rest
+}
+
 func (s *Server) runDecide(ctx context.Context, in *Input) (string, error) {
-	verb, rest := subcommand(in.Text)
-	switch decideVerbs[verb] {
+	verb, rest := decideVerb(in.Text)
+	switch verb {
 	case "list":
 		return s.listDecisions(ctx, in, bot.DecisionFilter{Open: true})
 	case "log":
@@ -54,7 +76,7 @@ func (s *Server) runDecide(ctx context.Context, in *Input) (string, error) {
 	if in.Text == "" {
 		return "", s.openDecisionDialog(ctx, in.Request, in.Lang, "")
 	}
-	if strings.HasPrefix(verb, "#") {
+	if _, rest, ok := decisionNumber(in.Text); ok && rest == "" && strings.HasPrefix(in.Text, "#") {
 		return s.showDecision(ctx, in, in.Text)
 	}
 	member, err := s.chat.Member(ctx, in.UserID)
@@ -93,7 +115,7 @@ func (s *Server) openDecision(ctx context.Context, req bot.Request, l bot.Lang, 
 		return nil, err
 	}
 	msg := s.card(d, bot.Tally{Counts: make([]int, len(d.Options))})
-	msg.Key = "decision-" + strconv.FormatInt(d.ID, 10)
+	msg.Key = "decision-" + strconv.FormatInt(d.ID, 10) + "-" + newRequestID()
 	postID, err := s.chat.Post(ctx, msg)
 	if err == nil {
 		err = s.decisions.SetDecisionPost(ctx, d.ID, postID)
@@ -108,24 +130,63 @@ func (s *Server) openDecision(ctx context.Context, req bot.Request, l bot.Lang, 
 	return d, nil
 }
 
-// decisionNumber reads "#12" or "12".
+// decisionNumber reads "#12" or "12" and what follows it.
 func decisionNumber(s string) (int, string, bool) {
-	word, rest, _ := strings.Cut(strings.TrimSpace(s), " ")
+	s = strings.TrimSpace(s)
+	word, rest := s, ""
+	if i := strings.IndexFunc(s, unicode.IsSpace); i >= 0 {
+		word, rest = s[:i], s[i:]
+	}
 	n, err := strconv.Atoi(strings.TrimPrefix(word, "#"))
 	return n, strings.TrimSpace(rest), err == nil && n > 0
 }
 
-func (s *Server) findDecision(ctx context.Context, teamID, arg string) (*bot.Decision, string, error) {
+// findDecision returns the decision numbered in arg, if the member may see
+// it: a decision belongs to its channel's members.
+func (s *Server) findDecision(ctx context.Context, in *Input, arg string) (*bot.Decision, string, error) {
 	n, rest, ok := decisionNumber(arg)
 	if !ok {
 		return nil, "", bot.Errorf(bot.EINVALID, "decide.error.number")
 	}
-	d, err := s.decisions.Decision(ctx, teamID, n)
-	return d, rest, err
+	d, err := s.decisions.Decision(ctx, in.TeamID, n)
+	if err != nil {
+		return nil, "", err
+	}
+	visible, err := s.visible(ctx, in.UserID, []*bot.Decision{d})
+	if err != nil {
+		return nil, "", err
+	}
+	if len(visible) == 0 {
+		return nil, "", bot.Errorf(bot.ENOTFOUND, "decide.error.not_found")
+	}
+	return d, rest, nil
+}
+
+// visible keeps the decisions of the channels the member belongs to.
+func (s *Server) visible(ctx context.Context, userID string, all []*bot.Decision) ([]*bot.Decision, error) {
+	member := map[string]bool{}
+	var out []*bot.Decision
+	for _, d := range all {
+		in, known := member[d.ChannelID]
+		if !known {
+			var err error
+			if in, err = s.chat.IsChannelMember(ctx, d.ChannelID, userID); err != nil {
+				return nil, err
+			}
+			member[d.ChannelID] = in
+		}
+		if in {
+			out = append(out, d)
+		}
+	}
+	return out, nil
 }
 
 func (s *Server) listDecisions(ctx context.Context, in *Input, f bot.DecisionFilter) (string, error) {
 	list, err := s.decisions.ListDecisions(ctx, in.TeamID, f)
+	if err == nil {
+		list, err = s.visible(ctx, in.UserID, list)
+	}
 	if err != nil {
 		return "", err
 	}
@@ -149,7 +210,7 @@ func (s *Server) listDecisions(ctx context.Context, in *Input, f bot.DecisionFil
 }
 
 func (s *Server) showDecision(ctx context.Context, in *Input, arg string) (string, error) {
-	d, _, err := s.findDecision(ctx, in.TeamID, arg)
+	d, _, err := s.findDecision(ctx, in, arg)
 	if err != nil {
 		return "", err
 	}
@@ -188,7 +249,7 @@ func (s *Server) mayManage(ctx context.Context, d *bot.Decision, userID string) 
 }
 
 func (s *Server) closeCommand(ctx context.Context, in *Input, arg string) (string, error) {
-	d, _, err := s.findDecision(ctx, in.TeamID, arg)
+	d, _, err := s.findDecision(ctx, in, arg)
 	if err != nil {
 		return "", err
 	}
@@ -210,7 +271,7 @@ func (s *Server) closeNow(ctx context.Context, d *bot.Decision, userID string, l
 }
 
 func (s *Server) outcomeCommand(ctx context.Context, in *Input, arg string) (string, error) {
-	d, text, err := s.findDecision(ctx, in.TeamID, arg)
+	d, text, err := s.findDecision(ctx, in, arg)
 	if err != nil {
 		return "", err
 	}

@@ -23,7 +23,7 @@ func (s *Server) openDecisionDialog(ctx context.Context, req bot.Request, l bot.
 			{Name: "anonymous", Label: t("decide.dialog.anonymous"), Kind: "bool", Optional: true, Help: t("decide.dialog.anonymous_help")},
 			{Name: "hidden", Label: t("decide.dialog.hidden"), Kind: "bool", Optional: true, Help: t("decide.dialog.hidden_help")},
 		}}
-	return s.openDialog(ctx, req, dlg, nil)
+	return s.openDialog(ctx, req, dlg, map[string]string{"channel": req.ChannelID})
 }
 
 // submitDecision validates the form field by field; nothing is written
@@ -57,7 +57,9 @@ func (s *Server) submitDecision(ctx context.Context, sub *Submission) (map[strin
 	if field, err := draft.Validate(); err != nil {
 		return fieldErr(field, err)
 	}
-	_, err = s.openDecision(ctx, sub.Request, sub.Lang, member, draft)
+	req := sub.Request
+	req.ChannelID = sub.State["channel"] // where the form was opened, not where the client says
+	_, err = s.openDecision(ctx, req, sub.Lang, member, draft)
 	return nil, err
 }
 

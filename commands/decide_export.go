@@ -24,6 +24,10 @@ func (s *Server) exportDecisions(ctx context.Context, in *Input) (string, error)
 		}
 		all = append(all, list...)
 	}
+	all, err := s.visible(ctx, in.UserID, all)
+	if err != nil {
+		return "", err
+	}
 	tallies := make([]bot.Tally, len(all))
 	for i, d := range all {
 		t, err := s.decisions.Tally(ctx, d.ID)
@@ -87,13 +91,19 @@ func (s *Server) decisionsCSV(l bot.Lang, all []*bot.Decision, tallies []bot.Tal
 	}
 	for i, d := range all {
 		t := tallies[i]
+		yesNo := func(b bool) string {
+			if b {
+				return s.text.T(l, "decide.export.yes")
+			}
+			return s.text.T(l, "decide.export.no")
+		}
 		quorum := ""
 		if d.Quorum > 0 {
-			quorum = strconv.FormatBool(d.Missing(t) == 0)
+			quorum = yesNo(d.Missing(t) == 0)
 		}
 		row := []string{strconv.Itoa(d.Number), d.Title, s.text.T(l, "decide.kind."+string(d.Kind)), s.counts(l, d, t),
 			strconv.Itoa(t.Voted), strconv.Itoa(len(d.Voters)), strconv.Itoa(d.Quorum), quorum,
-			strconv.FormatBool(d.Anonymous), stamp(d.CreatedAt, d.Location), stamp(d.ClosesAt, d.Location), stamp(d.ClosedAt, d.Location), d.Outcome}
+			yesNo(d.Anonymous), stamp(d.CreatedAt, d.Location), stamp(d.ClosesAt, d.Location), stamp(d.ClosedAt, d.Location), d.Outcome}
 		for j := range row {
 			row[j] = cell(row[j])
 		}

@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"strconv"
 	"sync"
 	"time"
 
@@ -183,8 +182,9 @@ func (s *Server) kick() {
 	}()
 }
 
-// deliverOutbox posts queued messages in order, and stops at the first
-// failure (Mattermost is likely down): the next tick retries.
+// deliverOutbox posts the letters that are due, in order. A letter that
+// fails waits for a later attempt (the store spaces them out) without
+// holding up the others.
 func (s *Server) deliverOutbox(ctx context.Context) error {
 	s.bg.deliver.Lock()
 	defer s.bg.deliver.Unlock()
@@ -193,8 +193,8 @@ func (s *Server) deliverOutbox(ctx context.Context) error {
 		if err != nil || len(letters) == 0 {
 			return err
 		}
+		var failure error
 		for _, l := range letters {
-			l.Message.Key = "outbox-" + strconv.FormatInt(l.ID, 10)
 			var postID string
 			if l.ToUserID != "" {
 				postID, err = s.chat.DirectMessage(ctx, l.ToUserID, l.Message)
@@ -202,14 +202,18 @@ func (s *Server) deliverOutbox(ctx context.Context) error {
 				postID, err = s.chat.Post(ctx, l.Message)
 			}
 			if err != nil {
-				if ferr := s.outbox.Failed(ctx, l.ID, err.Error()); ferr != nil {
-					return ferr
+				failure = err
+				if err := s.outbox.Failed(ctx, l.ID, err.Error()); err != nil {
+					return err
 				}
-				return err
+				continue
 			}
 			if err := s.outbox.Sent(ctx, l.ID, postID); err != nil {
 				return err
 			}
+		}
+		if failure != nil {
+			return failure
 		}
 	}
 }

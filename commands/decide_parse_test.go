@@ -50,3 +50,25 @@ func TestParseDraftRefusesBadInput(t *testing.T) {
 		}
 	}
 }
+
+func TestDecideVerbLeavesTitlesAlone(t *testing.T) {
+	for text, want := range map[string]string{
+		"liste":                          "list",
+		"list":                           "list",
+		"registre nextcloud":             "log",
+		"voir #3":                        "show",
+		"resultat #3\nOn passe à Paheko": "outcome",
+		"fermer 3":                       "close",
+		"exporter":                       "export",
+		"Export our accounts to Paheko":  "",
+		"Fermer le local le lundi":       "",
+		"Aide aux devoirs":               "",
+		"Issue a press release":          "",
+		"list --closes 2d":               "",
+		`"Liste des courses"`:            "",
+	} {
+		if got, _ := decideVerb(text); got != want {
+			t.Errorf("decideVerb(%q) = %q, want %q", text, got, want)
+		}
+	}
+}

@@ -21,7 +21,8 @@ func (s *Server) when(l bot.Lang, t time.Time, loc *time.Location) string {
 	if len(days) != 7 || len(months) != 12 {
 		return t.Format("2006-01-02 15:04 MST")
 	}
-	return fmt.Sprintf("%s %d %s %s (%s)", days[t.Weekday()], t.Day(), months[t.Month()-1], t.Format("15:04"), t.Format("MST"))
+	return s.text.T(l, "time.when", "day", days[t.Weekday()], "date", t.Day(), "month", months[t.Month()-1],
+		"time", t.Format("15:04"), "zone", t.Format("MST"))
 }
 
 // optionLabel is how an option reads: a proposal's stances are translated.
@@ -58,7 +59,7 @@ func (s *Server) results(l bot.Lang, d *bot.Decision, t bot.Tally) string {
 
 // participation says how many took part and what the quorum still needs.
 func (s *Server) participation(l bot.Lang, d *bot.Decision, t bot.Tally) string {
-	line := s.text.T(l, "decide.card.participation", "voted", t.Voted, "count", len(d.Voters))
+	line := s.text.T(l, "decide.card.participation", "count", t.Voted, "eligible", len(d.Voters))
 	switch {
 	case d.Quorum == 0:
 	case d.Missing(t) > 0:
@@ -132,7 +133,7 @@ func (s *Server) summary(l bot.Lang, loc *time.Location, d *bot.Decision, t bot.
 	line := fmt.Sprintf("**#%d** %s", d.Number, bot.Quiet(d.Title))
 	if d.Open() {
 		return line + " · " + s.text.T(l, "decide.card.closes", "when", s.when(l, d.ClosesAt, loc)) + " · " +
-			s.text.T(l, "decide.card.participation", "voted", t.Voted, "count", len(d.Voters))
+			s.text.T(l, "decide.card.participation", "count", t.Voted, "eligible", len(d.Voters))
 	}
 	line += " · " + s.text.T(l, "decide.card.closed", "when", s.when(l, d.ClosedAt, loc))
 	if d.Outcome != "" {
@@ -150,7 +151,7 @@ func (s *Server) resultPost(d *bot.Decision, t bot.Tally, authorName string) bot
 		if d.Missing(t) > 0 {
 			key = "decide.result.quorum_missed"
 		}
-		quorum = "\n" + s.text.T(l, key, "quorum", d.Quorum, "needed", d.QuorumNeeded())
+		quorum = "\n" + s.text.T(l, key, "quorum", d.Quorum, "count", d.QuorumNeeded())
 	}
 	text := s.text.T(l, "decide.result.title", "number", d.Number) + "\n" + s.results(l, d, t) + "\n" +
 		s.participation(l, d, t) + quorum + "\n\n" + s.text.T(l, "decide.result.ask_outcome", "author", authorName)

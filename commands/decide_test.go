@@ -207,12 +207,19 @@ func TestOutageKeepsMessagesUntilDelivered(t *testing.T) {
 	r.chat.mu.Lock()
 	r.chat.down = true
 	r.chat.mu.Unlock()
-	if _, text := r.command("camille", "tok", "fermer #1"); !strings.Contains(text, "fermée") {
+	if _, text := r.command("camille", "tok", "fermer #1"); !strings.Contains(text, "#1 fermée") {
 		t.Fatalf("close: %q", text)
 	}
-	if err := r.srv.deliverOutbox(ctx); err == nil {
-		t.Error("delivery during an outage reported success")
+	r.srv.Drain(ctx) // the delivery the close started has failed
+	later := time.Now()
+	r.db.Now = func() time.Time { return later }
+	for i := 0; i < 5; i++ {
+		later = later.Add(2 * time.Hour) // past the retry delay
+		if err := r.srv.deliverOutbox(ctx); err == nil {
+			t.Error("delivery during an outage reported success")
+		}
 	}
+	later = later.Add(2 * time.Hour)
 	if letters, _ := r.db.Pending(ctx, 10); len(letters) != 1 {
 		t.Fatalf("during the outage %d letters are pending, want the result kept", len(letters))
 	}
@@ -246,5 +253,19 @@ func TestExportNeutralisesFormulas(t *testing.T) {
 	csv := string(data)
 	if !strings.Contains(csv, `"'=HYPERLINK(""http://x"")"`) || !strings.Contains(csv, "'+1 pour tous") || !strings.HasSuffix(csv, "\r\n") {
 		t.Errorf("CSV = %q, want formulas neutralised and CRLF lines", csv)
+	}
+}
+
+func TestDecisionsStayWithTheirChannel(t *testing.T) {
+	r := newRig(t)
+	r.command("camille", "tok", `"Budget du bureau" --fermeture 2j`)
+	if _, text := r.command("zoe", "tok", "liste"); strings.Contains(text, "Budget") {
+		t.Errorf("zoe, outside the channel, lists %q", text)
+	}
+	if _, text := r.command("zoe", "tok", "voir #1"); strings.Contains(text, "Budget") || !strings.Contains(text, "ne trouve pas") {
+		t.Errorf("zoe, outside the channel, reads %q", text)
+	}
+	if _, text := r.command("sam", "tok", "liste"); !strings.Contains(text, "Budget") {
+		t.Errorf("sam, in the channel, lists %q", text)
 	}
 }

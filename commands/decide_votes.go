@@ -134,6 +134,9 @@ func (s *Server) submitReason(ctx context.Context, sub *Submission) (map[string]
 		return nil, err
 	}
 	text := s.text.T(d.Lang, "decide.reason_post", "who", "@"+m.Username, "choice", s.optionLabel(d.Lang, d, choice), "reason", bot.Quiet(reason))
+	if d.Hidden {
+		text = s.text.T(d.Lang, "decide.reason_post_hidden", "who", "@"+m.Username, "reason", bot.Quiet(reason))
+	}
 	if err := s.outbox.Enqueue(ctx, d.TeamID, bot.Envelope{Message: bot.Message{ChannelID: d.ChannelID, RootID: d.PostID, Text: text}}); err != nil {
 		return nil, err
 	}
@@ -169,6 +172,9 @@ func (s *Server) clickRemind(ctx context.Context, c *Click) (string, error) {
 		return "", err
 	}
 	s.kick()
+	if len(reminders) == 0 {
+		return s.text.T(c.Lang, "decide.reminded_none"), nil
+	}
 	return s.text.T(c.Lang, "decide.reminded", "count", len(reminders)), nil
 }
 

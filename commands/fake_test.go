@@ -91,6 +91,15 @@ func (f *fakeChat) ChannelMembers(ctx context.Context, channelID string) ([]stri
 	return f.members[channelID], nil
 }
 
+func (f *fakeChat) IsChannelMember(ctx context.Context, channelID, userID string) (bool, error) {
+	for _, m := range f.members[channelID] {
+		if m == userID {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 func (f *fakeChat) IsTeamAdmin(ctx context.Context, teamID, userID string) (bool, error) {
 	return f.admins[userID], nil
 }

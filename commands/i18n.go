@@ -3,6 +3,7 @@ package commands
 import (
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 
@@ -71,7 +72,8 @@ func (c *Catalogue) localize(l bot.Lang, id string, data map[string]any) string 
 
 // Err returns what the member should read for err.
 func (c *Catalogue) Err(l bot.Lang, err error) string {
-	if e, ok := err.(*bot.Error); ok && e.Code != bot.EINTERNAL {
+	var e *bot.Error
+	if errors.As(err, &e) && e.Code != bot.EINTERNAL {
 		return c.localize(l, e.Key, e.Args)
 	}
 	return c.localize(l, "error.internal", nil)

@@ -226,28 +226,29 @@ func tally(ctx context.Context, tx *sql.Tx, id int64) (bot.Tally, error) {
 
 // voterKey is how a voter is stored: their user id, or for anonymous
 // decisions an HMAC of it under the decision's secret.
-func voterKey(ctx context.Context, tx *sql.Tx, id int64, userID string) (key string, open bool, err error) {
+func (d *DB) voterKey(ctx context.Context, tx *sql.Tx, id int64, userID string) (key string, open bool, err error) {
 	var secret []byte
-	var closed int64
-	if err := tx.QueryRowContext(ctx, `SELECT secret, closed_at FROM decision WHERE id = ?`, id).Scan(&secret, &closed); err != nil {
+	var closed, closes int64
+	if err := tx.QueryRowContext(ctx, `SELECT secret, closed_at, closes_at FROM decision WHERE id = ?`, id).Scan(&secret, &closed, &closes); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return "", false, bot.Errorf(bot.ENOTFOUND, "decide.error.not_found")
 		}
 		return "", false, err
 	}
+	open = closed == 0 && closes > d.Now().UnixMilli()
 	if secret == nil {
-		return userID, closed == 0, nil
+		return userID, open, nil
 	}
 	mac := hmac.New(sha256.New, secret)
 	mac.Write([]byte(userID))
-	return hex.EncodeToString(mac.Sum(nil)), closed == 0, nil
+	return hex.EncodeToString(mac.Sum(nil)), open, nil
 }
 
 // TakeStance implements bot.Decisions.
 func (d *DB) TakeStance(ctx context.Context, id int64, userID string, s bot.Stance) (bool, error) {
 	var changed bool
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
-		key, open, err := voterKey(ctx, tx, id, userID)
+		key, open, err := d.voterKey(ctx, tx, id, userID)
 		if err != nil {
 			return err
 		}
@@ -291,7 +292,7 @@ func (d *DB) StanceOf(ctx context.Context, id int64, userID string) (bot.Stance,
 	var s bot.Stance
 	found := false
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
-		key, _, err := voterKey(ctx, tx, id, userID)
+		key, _, err := d.voterKey(ctx, tx, id, userID)
 		if err != nil {
 			return err
 		}
@@ -314,7 +315,7 @@ func (d *DB) Undecided(ctx context.Context, id int64) ([]string, error) {
 			return err
 		}
 		for _, v := range dec.Voters {
-			key, _, err := voterKey(ctx, tx, id, v)
+			key, _, err := d.voterKey(ctx, tx, id, v)
 			if err != nil {
 				return err
 			}
@@ -344,6 +345,9 @@ func (d *DB) CloseDecision(ctx context.Context, id int64, announce func(*bot.Dec
 			return nil
 		}
 		closed = true
+		if err := forgetVoters(ctx, tx, id, d.Now().UnixMilli()); err != nil {
+			return err
+		}
 		dec, err := scanDecision(tx.QueryRowContext(ctx, `SELECT `+decisionColumns+` FROM decision WHERE id = ?`, id))
 		if err != nil {
 			return err
@@ -358,6 +362,45 @@ func (d *DB) CloseDecision(ctx context.Context, id int64, announce func(*bot.Dec
 		return d.enqueue(ctx, tx, dec.TeamID, announce(dec, t))
 	})
 	return closed, err
+}
+
+// forgetVoters, at the close of an anonymous decision, replaces each voter's
+// key by a random one and the times of their changes by the closing time:
+// nothing can then be matched against who was reminded or when anyone
+// clicked. The order of changes is kept.
+func forgetVoters(ctx context.Context, tx *sql.Tx, id int64, closedAt int64) error {
+	var anonymous bool
+	if err := tx.QueryRowContext(ctx, `SELECT anonymous FROM decision WHERE id = ?`, id).Scan(&anonymous); err != nil || !anonymous {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT voter FROM stance WHERE decision_id = ?`, id)
+	if err != nil {
+		return err
+	}
+	var keys []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			rows.Close()
+			return err
+		}
+		keys = append(keys, k)
+	}
+	rows.Close()
+	for _, k := range keys {
+		b := make([]byte, 16)
+		if _, err := rand.Read(b); err != nil {
+			return err
+		}
+		fresh := "anon-" + hex.EncodeToString(b)
+		for _, q := range []string{`UPDATE stance SET voter = ?, updated_at = ? WHERE decision_id = ? AND voter = ?`,
+			`UPDATE stance_change SET voter = ?, at = ? WHERE decision_id = ? AND voter = ?`} {
+			if _, err := tx.ExecContext(ctx, q, fresh, closedAt, id, k); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // SetOutcome implements bot.Decisions.
@@ -379,7 +422,7 @@ func (d *DB) Due(ctx context.Context, now time.Time) ([]*bot.Decision, error) {
 
 // ReminderDue implements bot.Decisions.
 func (d *DB) ReminderDue(ctx context.Context, now time.Time) ([]*bot.Decision, error) {
-	open, err := d.manyDecisions(ctx, `closed_at = 0 AND post_id != '' AND reminded_at = 0 ORDER BY closes_at`)
+	open, err := d.manyDecisions(ctx, `closed_at = 0 AND post_id != '' AND reminded_at = 0 AND closes_at > ? ORDER BY closes_at`, now.UnixMilli())
 	if err != nil {
 		return nil, err
 	}
@@ -397,8 +440,8 @@ func (d *DB) ClaimReminder(ctx context.Context, id int64, reminders []bot.Envelo
 	claimed := false
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		var teamID string
-		err := tx.QueryRowContext(ctx, `UPDATE decision SET reminded_at = ? WHERE id = ? AND reminded_at = 0 AND closed_at = 0 RETURNING team_id`,
-			d.Now().UnixMilli(), id).Scan(&teamID)
+		err := tx.QueryRowContext(ctx, `UPDATE decision SET reminded_at = ? WHERE id = ? AND reminded_at = 0 AND closed_at = 0 AND closes_at > ? RETURNING team_id`,
+			d.Now().UnixMilli(), id, d.Now().UnixMilli()).Scan(&teamID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}

@@ -23,8 +23,12 @@ func MustOpen(tb testing.TB) (*storage.DB, string) {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
+	db.Now = func() time.Time { return clock }
 	return db, path
 }
+
+// clock is the tests' time: five minutes after newDecision opens.
+var clock = time.Date(2026, 11, 23, 10, 5, 0, 0, time.UTC)
 
 func TestOpenRefusesANewerSchema(t *testing.T) {
 	db, path := MustOpen(t)
@@ -177,17 +181,12 @@ func TestAnonymousStancesCannotBeLinkedAfterClose(t *testing.T) {
 	db.CloseDecision(ctx, d.ID, func(*bot.Decision, bot.Tally) []bot.Envelope { return nil })
 	raw, _ := sql.Open("sqlite", path)
 	defer raw.Close()
-	rows, err := raw.Query(`SELECT voter FROM stance UNION ALL SELECT voter FROM stance_change`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v string
-		rows.Scan(&v)
-		if v == "a" || v == "b" {
-			t.Errorf("a stance is stored under the user id %q", v)
-		}
+	var keyed, timed, total int
+	raw.QueryRow(`SELECT COUNT(*) FROM (SELECT voter FROM stance UNION ALL SELECT voter FROM stance_change) WHERE voter NOT LIKE 'anon-%'`).Scan(&keyed)
+	raw.QueryRow(`SELECT COUNT(*) FROM stance_change WHERE at != (SELECT closed_at FROM decision WHERE id = ?)`, d.ID).Scan(&timed)
+	raw.QueryRow(`SELECT COUNT(DISTINCT voter) FROM stance_change`).Scan(&total)
+	if keyed != 0 || timed != 0 || total != 2 {
+		t.Errorf("after the close: %d rows keyed by something derived from the user, %d changes with their own time, %d voters; want 0, 0, 2", keyed, timed, total)
 	}
 	var secret []byte
 	raw.QueryRow(`SELECT secret FROM decision WHERE id = ?`, d.ID).Scan(&secret)
@@ -215,6 +214,9 @@ func TestReminderIsClaimedOnce(t *testing.T) {
 	if len(due) != 1 {
 		t.Fatalf("reminder due half-way: got %d, want 1", len(due))
 	}
+	if due, _ := db.ReminderDue(ctx, d.ClosesAt.Add(time.Minute)); len(due) != 0 {
+		t.Errorf("reminder due after the closing time: got %d, want 0", len(due))
+	}
 	env := []bot.Envelope{{ToUserID: "a", Message: bot.Message{Text: "vote"}}}
 	if ok, _ := db.ClaimReminder(ctx, d.ID, env); !ok {
 		t.Error("first claim refused")
@@ -229,6 +231,35 @@ func TestReminderIsClaimedOnce(t *testing.T) {
 	db.Sent(ctx, letters[0].ID, "p1")
 	if letters, _ := db.Pending(ctx, 10); len(letters) != 0 {
 		t.Errorf("a sent letter is still pending: %+v", letters)
+	}
+}
+
+func TestFailedLettersWaitAndAreNeverDropped(t *testing.T) {
+	db, _ := MustOpen(t)
+	ctx := context.Background()
+	db.Enqueue(ctx, "A", bot.Envelope{Message: bot.Message{Text: "result"}})
+	now := clock
+	db.Now = func() time.Time { return now }
+	for i := 0; i < 30; i++ {
+		letters, _ := db.Pending(ctx, 10)
+		if len(letters) != 1 {
+			t.Fatalf("attempt %d: %d letters pending, want the letter kept", i, len(letters))
+		}
+		db.Failed(ctx, letters[0].ID, "mattermost down")
+		if letters, _ := db.Pending(ctx, 10); len(letters) != 0 {
+			t.Fatalf("attempt %d: a failed letter is retried at once", i)
+		}
+		now = now.Add(time.Hour)
+	}
+}
+
+func TestVotesStopAtTheClosingTime(t *testing.T) {
+	db, _ := MustOpen(t)
+	ctx := context.Background()
+	d := MustCreate(t, db, newDecision("A", false))
+	db.Now = func() time.Time { return d.ClosesAt.Add(time.Second) }
+	if _, err := db.TakeStance(ctx, d.ID, "a", bot.Stance{Choice: 0}); bot.ErrorCode(err) != bot.ECONFLICT {
+		t.Errorf("a vote after the closing time, before the close job: got %v, want refused", err)
 	}
 }
 

@@ -232,6 +232,18 @@ func (c *Client) OpenDialog(ctx context.Context, triggerID, dialogURL string, d 
 	return nil
 }
 
+// IsChannelMember implements bot.Messenger.
+func (c *Client) IsChannelMember(ctx context.Context, channelID, userID string) (bool, error) {
+	_, resp, err := c.api.GetChannelMember(ctx, channelID, userID, "")
+	if err == nil {
+		return true, nil
+	}
+	if resp != nil && (resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusForbidden) {
+		return false, nil
+	}
+	return false, internal("read channel member", err)
+}
+
 // ChannelMembers implements bot.Messenger.
 func (c *Client) ChannelMembers(ctx context.Context, channelID string) ([]string, error) {
 	var ids []string

@@ -55,9 +55,10 @@ CREATE TABLE stance_change (
 	at          INTEGER NOT NULL
 );
 
--- What Balise must post, stored before it is sent.
+-- What Balise must post, stored before it is sent, deleted once sent.
 CREATE TABLE outbox (
 	id         INTEGER PRIMARY KEY,
+	post_key   TEXT    NOT NULL, -- random; Mattermost deduplicates retries on it
 	team_id    TEXT    NOT NULL,
 	to_user_id TEXT    NOT NULL DEFAULT '',
 	message    TEXT    NOT NULL, -- JSON of the message
@@ -65,6 +66,7 @@ CREATE TABLE outbox (
 	sent_at    INTEGER NOT NULL DEFAULT 0,
 	post_id    TEXT    NOT NULL DEFAULT '',
 	attempts   INTEGER NOT NULL DEFAULT 0,
+	retry_at   INTEGER NOT NULL DEFAULT 0, -- after a failure, not before this time
 	last_error TEXT    NOT NULL DEFAULT ''
 );
-CREATE INDEX outbox_pending ON outbox (sent_at, id);
+CREATE INDEX outbox_pending ON outbox (sent_at, retry_at, id);

@@ -7,6 +7,7 @@ require (
 	github.com/mattermost/mattermost/server/public v0.1.21
 	github.com/nicksnyder/go-i18n/v2 v2.7.0
 	github.com/rs/zerolog v1.35.1
+	github.com/sashabaranov/go-openai v1.43.0
 	golang.org/x/text v0.43.0
 	modernc.org/sqlite v1.61.1
 )

@@ -40,6 +40,11 @@ type Server struct {
 	now           func() time.Time
 	bg            background
 
+	catalogue bot.Catalogue
+	tools     *bot.ToolFinder
+	assistant bot.Assistant
+	waitLLM   time.Duration
+
 	commands map[string]*command
 	actions  map[string]actionFunc
 	dialogs  map[string]dialogFunc
@@ -62,6 +67,10 @@ type Config struct {
 	MattermostURL string           // for links to posts
 	Tick          time.Duration    // how often jobs look for due work; 30s when zero
 	Now           func() time.Time // the clock; time.Now when nil
+
+	Catalogue bot.Catalogue // the tool catalogue; /tool says "coming soon" without it
+	Assistant bot.Assistant // optional language model for /tool, nil for none
+	WaitLLM   time.Duration // how long /tool waits for the assistant; 4s when zero
 }
 
 // Paths of the endpoints.
@@ -87,8 +96,10 @@ func NewServer(c Config) *Server {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.catalogue, s.assistant, s.waitLLM = c.Catalogue, c.Assistant, c.WaitLLM
 	s.registerBalise()
 	s.registerDecide()
+	s.registerTool()
 	s.registerComing()
 	return s
 }

@@ -39,6 +39,8 @@ func Run(ctx context.Context, args []string) error {
 		return (&Setup{}).Run(ctx, args[1:])
 	case "backup":
 		return (&Backup{}).Run(ctx, args[1:])
+	case "catalogue":
+		return (&Catalogue{}).Run(ctx, args[1:])
 	case "version":
 		fmt.Println("balise", Version)
 		return nil
@@ -55,6 +57,10 @@ Usage:
   balise serve          run the bot
   balise setup          create the bot account and register the slash commands
   balise backup FILE    write a consistent copy of the database to FILE
+  balise catalogue export FILE
+                        write the tool catalogue to FILE (.json or .csv)
+  balise catalogue import FILE
+                        add or replace the tools of FILE, all or none
   balise version        print the version
 
 Each command takes -h for its settings.

@@ -13,6 +13,8 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"balise/bot"
+	"balise/bot/assistant"
 	"balise/bot/mattermost"
 	"balise/bot/schedule"
 	"balise/commands"
@@ -22,6 +24,7 @@ import (
 // Serve runs the bot: the HTTP endpoints Mattermost calls, and the scheduler.
 type Serve struct {
 	mattermostURL, publicURL, listenAddr, db, botToken, logLevel, shutdownTimeout, tick string
+	llmBaseURL, llmAPIKey, llmModel, llmTimeout                                         string
 }
 
 // Run runs the subcommand until ctx is cancelled, then shuts down in order.
@@ -36,6 +39,10 @@ func (s *Serve) Run(ctx context.Context, args []string) error {
 		{name: "log-level", def: "info", help: "log level: debug, info, warn, error", dst: &s.logLevel},
 		{name: "shutdown-timeout", def: "20s", help: "how long in-flight requests may take to finish on shutdown", dst: &s.shutdownTimeout},
 		{name: "tick", def: "30s", help: "how often Balise looks for due work: closings, reminders, messages to retry", dst: &s.tick},
+		{name: "llm-base-url", help: "optional OpenAI-compatible API (with /v1) that reranks and explains /tool answers among catalogue entries, e.g. http://localhost:11434/v1", dst: &s.llmBaseURL},
+		{name: "llm-api-key", help: "the language model API's key", secret: true, dst: &s.llmAPIKey},
+		{name: "llm-model", help: "the language model's name, e.g. mistral-small (required with llm-base-url)", dst: &s.llmModel},
+		{name: "llm-timeout", def: "4s", help: "how long /tool waits for the language model before answering with the plain ranking", dst: &s.llmTimeout},
 	}
 	if err := parse(fs, args, settings); err != nil {
 		return err
@@ -51,6 +58,17 @@ func (s *Serve) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	waitLLM, err := duration("llm-timeout", s.llmTimeout)
+	if err != nil {
+		return err
+	}
+	var llm bot.Assistant
+	if s.llmBaseURL != "" {
+		if err := required(settings, "llm-model"); err != nil {
+			return err
+		}
+		llm = assistant.New(s.llmBaseURL, s.llmAPIKey, s.llmModel)
+	}
 	level, err := zerolog.ParseLevel(s.logLevel)
 	if err != nil {
 		return fmt.Errorf("log-level: %w", err)
@@ -62,6 +80,11 @@ func (s *Serve) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	if added, updated, err := db.LoadCatalogue(ctx); err != nil {
+		return err
+	} else if added+updated > 0 {
+		log.Info().Int("added", added).Int("updated", updated).Msg("tool catalogue loaded")
+	}
 	key, err := db.SigningKey(ctx)
 	if err != nil {
 		return err
@@ -87,6 +110,7 @@ func (s *Serve) Run(ctx context.Context, args []string) error {
 	srv := commands.NewServer(commands.Config{
 		Log: log, Tokens: db, Prefs: db, Chat: chat, Signer: commands.NewSigner(key), Text: text, PublicURL: publicURL,
 		Decisions: db, Outbox: db, MattermostURL: strings.TrimSuffix(s.mattermostURL, "/"), Tick: tick,
+		Catalogue: db, Assistant: llm, WaitLLM: waitLLM,
 		Ready: func(ctx context.Context) error {
 			if err := db.Ping(ctx); err != nil {
 				return fmt.Errorf("database: %w", err)
@@ -124,6 +148,9 @@ func (s *Serve) Run(ctx context.Context, args []string) error {
 	}
 	if err := jobs.Stop(); err != nil {
 		log.Warn().Err(err).Msg("stop scheduler")
+	}
+	if err := srv.Drain(shutdownCtx); err != nil {
+		log.Warn().Err(err).Msg("background work cut at the deadline; the jobs redo it on start")
 	}
 	log.Info().Msg("stopped")
 	return nil

@@ -1,0 +1,130 @@
+package bot_test
+
+import (
+	"strings"
+	"testing"
+
+	"balise/bot"
+)
+
+func validTool() *bot.Tool {
+	return &bot.Tool{ID: "pad", Name: "Pad", Categories: []string{"writing"},
+		Needs:       bot.Phrases{FR: []string{"écrire ensemble"}, EN: []string{"write together"}},
+		Description: bot.Text{FR: "Un pad.", EN: "A pad."}, License: "AGPL-3.0-or-later", Free: true,
+		Hosting: []string{"self-hosted"}, Cost: bot.Text{FR: "Gratuit", EN: "Free"},
+		UserDifficulty: 1, AdminDifficulty: 2, Website: "https://pad.example.org", Source: "https://pad.example.org",
+		Checked: "2026-11-23"}
+}
+
+func TestToolValidateNamesTheField(t *testing.T) {
+	if field, err := validTool().Validate(); err != nil {
+		t.Fatalf("a valid tool: got %s %v", field, err)
+	}
+	for _, c := range []struct {
+		field string
+		edit  func(*bot.Tool)
+	}{
+		{"id", func(t *bot.Tool) { t.ID = "Pad Pad" }},
+		{"name", func(t *bot.Tool) { t.Name = "  " }},
+		{"categories", func(t *bot.Tool) { t.Categories = []string{"cooking"} }},
+		{"needs_en", func(t *bot.Tool) { t.Needs.EN = []string{" "} }},
+		{"description_fr", func(t *bot.Tool) { t.Description.FR = "Écrivez à @channel" }},
+		{"license", func(t *bot.Tool) { t.License = "GPL v3" }},
+		{"free", func(t *bot.Tool) { t.License = "LicenseRef-Proprietary" }},
+		{"hosting", func(t *bot.Tool) { t.Hosting = []string{"cloud"} }},
+		{"user_difficulty", func(t *bot.Tool) { t.UserDifficulty = 4 }},
+		{"admin_difficulty", func(t *bot.Tool) { t.AdminDifficulty = 0 }},
+		{"website", func(t *bot.Tool) { t.Website = "pad.example.org" }},
+		{"source", func(t *bot.Tool) { t.Source = "" }},
+		{"checked", func(t *bot.Tool) { t.Checked = "23/11/2026" }},
+	} {
+		tool := validTool()
+		c.edit(tool)
+		field, err := tool.Validate()
+		if field != c.field || bot.ErrorCode(err) != bot.EINVALID {
+			t.Errorf("got field %q, %v; want %q refused", field, err, c.field)
+		}
+	}
+}
+
+func TestNewFeedbackIsQuiet(t *testing.T) {
+	f, err := bot.NewFeedback("pad", bot.Request{TeamID: "t", UserID: "u"}, "  super   @channel et @here, pas @alice ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(f.Text, "@channel") || strings.Contains(f.Text, "@here") || !strings.Contains(f.Text, "@alice") ||
+		f.TeamID != "t" || f.UserID != "u" {
+		t.Errorf("got %+v, want whole-channel mentions neutralised, the team and member kept", f)
+	}
+	for _, text := range []string{" ", strings.Repeat("x", bot.MaxFeedback+1)} {
+		if _, err := bot.NewFeedback("pad", bot.Request{}, text); bot.ErrorCode(err) != bot.EINVALID {
+			t.Errorf("feedback of %d characters: got %v, want EINVALID", len(text), err)
+		}
+	}
+}
+
+func TestToolSearchForgivesTheWayPeopleType(t *testing.T) {
+	ix := bot.NewToolIndex(MustReadTools(t))
+	for _, c := range []struct {
+		query string
+		lang  bot.Lang
+		want  string
+	}{
+		{"alternative a doodel", bot.French, "framadate"}, // no accent, a typo
+		{"VISIOCONFERANCES", bot.French, "jitsi-meet"},    // capitals, plural, typo
+		{"whatsap", bot.French, "signal"},
+		{"garradin", bot.French, "paheko"},
+		{"@channel partage de fichiers", bot.French, "nextcloud"},
+	} {
+		var ids []string
+		for _, m := range ix.Search(c.query, c.lang, 3) {
+			ids = append(ids, m.Tool.ID)
+		}
+		if !strings.Contains(strings.Join(ids, " "), c.want) {
+			t.Errorf("%q: got %v, want %s among them", c.query, ids, c.want)
+		}
+	}
+	if got := ix.Search("alternative à Doodle", bot.French, 3); len(got) == 0 || got[0].Replaces != "Doodle" {
+		t.Errorf("got %+v, want the first answer to say it replaces Doodle", got)
+	}
+	for _, q := range []string{"recette de cuisine", "pizza", "", "de la pour"} {
+		if got := ix.Search(q, bot.French, 3); len(got) != 0 {
+			t.Errorf("%q: got %d answers, want none", q, len(got))
+		}
+	}
+}
+
+func TestToolIndexFinds(t *testing.T) {
+	ix := bot.NewToolIndex(MustReadTools(t))
+	for name, want := range map[string]string{"jitsi meet": "jitsi-meet", "Jitsi-Meet": "jitsi-meet", "Nextclod": "nextcloud",
+		"Framadate": "framadate", "google drive": "google-drive"} {
+		if got := ix.Find(name); got == nil || got.ID != want {
+			t.Errorf("Find(%q) = %v, want %s", name, got, want)
+		}
+	}
+	if got := ix.Find("zz"); got != nil {
+		t.Errorf("Find(zz) = %s, want none", got.ID)
+	}
+	for name, want := range map[string]string{"visio": "video-meetings", "video-meetings": "video-meetings", "sauvegarde": "backups",
+		"Wiki": "wiki", "video meetings": "video-meetings", "de diffusion": ""} {
+		if got := ix.Category(name); got != want {
+			t.Errorf("Category(%q) = %q, want %q", name, got, want)
+		}
+	}
+	if got := ix.Alternatives("Doodle"); len(got) < 2 {
+		t.Errorf("Alternatives(Doodle) = %v, want Framadate and Rallly", got)
+	}
+}
+
+func TestApplyPicksDropsWhatIsNotACandidate(t *testing.T) {
+	a, b, c := &bot.Tool{ID: "a"}, &bot.Tool{ID: "b"}, &bot.Tool{ID: "c"}
+	matches := []bot.ToolMatch{{Tool: a}, {Tool: b}, {Tool: c}}
+	got := bot.ApplyPicks(matches, []bot.Pick{{ID: "evil"}, {ID: "c", Reason: "Simple."}, {ID: "c"}, {ID: "a", Reason: "see https://x"}})
+	var ids []string
+	for _, m := range got {
+		ids = append(ids, m.Tool.ID+":"+m.Explained)
+	}
+	if strings.Join(ids, " ") != "c:Simple. a: b:" {
+		t.Errorf("got %v, want c (with its reason), a (reason with a link dropped), b", ids)
+	}
+}

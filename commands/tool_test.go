@@ -1,0 +1,234 @@
+package commands
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
+	"github.com/rs/zerolog"
+
+	"balise/bot"
+	"balise/storage"
+)
+
+type toolRig struct {
+	t    *testing.T
+	srv  *Server
+	chat *fakeChat
+	db   *storage.DB
+}
+
+// MustToolServer returns a server on fakes and a database holding the
+// shipped catalogue, with an optional assistant.
+func MustToolServer(t *testing.T, llm bot.Assistant) *toolRig {
+	t.Helper()
+	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "b.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, _, err := db.LoadCatalogue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	text, err := NewCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	chat := newFakeChat()
+	srv := NewServer(Config{
+		Log: zerolog.Nop(), Tokens: fakeTokens{"team/tool": "tok", "team/outil": "tok"},
+		Prefs: &fakePrefs{langs: map[string]bot.Lang{}}, Chat: chat, Signer: NewSigner([]byte("key")), Text: text,
+		PublicURL: "http://balise", MattermostURL: "http://chat", Decisions: db, Outbox: db, Catalogue: db,
+		Assistant: llm, WaitLLM: 100 * time.Millisecond,
+		Now:   func() time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) },
+		Ready: func(context.Context) error { return nil },
+	})
+	return &toolRig{t: t, srv: srv, chat: chat, db: db}
+}
+
+// run types a command as user (camille speaks French, alex English) and
+// returns the reply.
+func (r *toolRig) run(user, command string) string {
+	r.t.Helper()
+	trigger, text, _ := strings.Cut(command, " ")
+	form := url.Values{"token": {"tok"}, "team_id": {"team"}, "channel_id": {"town"}, "user_id": {user},
+		"command": {trigger}, "text": {text}, "trigger_id": {"trig"}}
+	req := httptest.NewRequest("POST", "/commands", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	r.srv.Handler().ServeHTTP(rec, req)
+	var resp model.CommandResponse
+	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil || rec.Code != 200 {
+		r.t.Fatalf("%s: status %d, %s", command, rec.Code, rec.Body)
+	}
+	return resp.Text
+}
+
+func TestToolAnswersInEachLanguage(t *testing.T) {
+	r := MustToolServer(t, nil)
+	got := r.run("camille", "/outil alternative à doodle")
+	golden(t, "tool_doodle.fr.golden", got)
+	if !strings.Contains(got, "**Framadate**") || !strings.Contains(got, "remplace Doodle") {
+		t.Errorf("camille reads %q, want Framadate, which replaces Doodle", got)
+	}
+	got = r.run("alex", "/tool video meeting with people joining by phone")
+	golden(t, "tool_phone.en.golden", got)
+	if !strings.Contains(got, "BigBlueButton") && !strings.Contains(got, "Jitsi") {
+		t.Errorf("alex reads %q, want BigBlueButton or Jitsi", got)
+	}
+	if !strings.Contains(got, "users: easy") {
+		t.Errorf("alex reads %q, want the difficulty in English", got)
+	}
+}
+
+func TestToolSaysWhenNothingFits(t *testing.T) {
+	r := MustToolServer(t, nil)
+	got := r.run("camille", "/outil recette de cuisine @channel")
+	if !strings.Contains(got, "rien trouvé") || !strings.Contains(got, "/outil liste") {
+		t.Errorf("got %q, want a plain 'nothing found' pointing to the categories", got)
+	}
+	if strings.Contains(got, "@channel") {
+		t.Errorf("got %q: the member's words mention the whole channel", got)
+	}
+}
+
+func TestToolListAndCards(t *testing.T) {
+	r := MustToolServer(t, nil)
+	if got := r.run("alex", "/tool list"); !strings.Contains(got, "Video meetings (`video-meetings`)") {
+		t.Errorf("/tool list: got %q, want the categories with their ids", got)
+	}
+	if got := r.run("camille", "/outil liste visio"); !strings.Contains(got, "Jitsi Meet") || strings.Contains(got, "Zoom") {
+		t.Errorf("/outil liste visio: got %q, want Jitsi Meet and no proprietary service", got)
+	}
+	// "liste de diffusion" is a need, not a category.
+	if got := r.run("camille", "/outil liste de diffusion"); !strings.Contains(got, "Sympa") {
+		t.Errorf("/outil liste de diffusion: got %q, want mailing list tools", got)
+	}
+	if got := r.run("camille", "/outil fiche Framadat"); !strings.Contains(got, "CECILL-B") || !strings.Contains(got, "Remplace") {
+		t.Errorf("/outil fiche Framadat: got %q, want the card of Framadate", got)
+	}
+	if got := r.run("alex", "/tool show zoom"); !strings.Contains(got, "proprietary") || !strings.Contains(got, "Jitsi Meet") {
+		t.Errorf("/tool show zoom: got %q, want its free alternatives", got)
+	}
+}
+
+func TestToolFeedbackShowsOnCards(t *testing.T) {
+	r := MustToolServer(t, nil)
+	got := r.run("camille", "/outil avis Jitsi Meet marche bien par téléphone @channel @here")
+	if !strings.Contains(got, "Merci") {
+		t.Fatalf("feedback: got %q, want thanks", got)
+	}
+	r.run("alex", "/tool feedback jitsi-meet good")
+	card := r.run("camille", "/outil fiche jitsi-meet")
+	if !strings.Contains(card, "marche bien par téléphone") || !strings.Contains(card, "camille") {
+		t.Errorf("card: got %q, want camille's feedback", card)
+	}
+	if strings.Contains(card, "@channel") || strings.Contains(card, "@here") || !strings.Contains(card, "@\u200bchannel") {
+		t.Errorf("card: got %q, want the whole-channel mentions neutralised", card)
+	}
+	if !strings.Contains(card, "Utilisé par 1 équipe ici") {
+		t.Errorf("card: got %q, want 1 team (both members are of one team)", card)
+	}
+	if got := r.run("camille", "/outil avis jitsi-meet"); !strings.Contains(got, "/outil avis framadate") {
+		t.Errorf("feedback without text: got %q, want the usage", got)
+	}
+	if got := r.run("camille", "/outil avis jitsi-meet "+strings.Repeat("long ", 200)); !strings.Contains(got, "trop long") {
+		t.Errorf("long feedback: got %q, want it refused", got)
+	}
+}
+
+func TestToolEditsAreForAdmins(t *testing.T) {
+	r := MustToolServer(t, nil)
+	if got := r.run("camille", "/outil ajouter"); !strings.Contains(got, "Seuls les admins") {
+		t.Errorf("/outil ajouter by a member: got %q, want a refusal", got)
+	}
+	if len(r.chat.dialogs) != 0 {
+		t.Fatal("a dialog opened for a member")
+	}
+	r.chat.admins["camille"] = true
+	r.run("camille", "/outil ajouter")
+	if len(r.chat.dialogs) != 1 || r.chat.dialogs[0].CallbackID != "tool" {
+		t.Fatalf("got dialogs %+v, want the tool form", r.chat.dialogs)
+	}
+	if n := len([]rune(r.chat.dialogs[0].Title)); n > 24 {
+		t.Errorf("dialog title has %d characters, Mattermost takes 24", n)
+	}
+	values := map[string]any{"name": "Pad du quartier", "categories": "writing", "needs_fr": "écrire ensemble\nprise de notes",
+		"needs_en": "write together", "description_fr": "Notre pad.", "description_en": "Our pad.", "license": "not a licence!",
+		"free": true, "replaces": "Google Docs", "hosting": "self-hosted", "cost_fr": "Gratuit", "cost_en": "Free",
+		"user_difficulty": "1", "admin_difficulty": "2", "mobile": false, "website": "https://pad.example.org", "source": "https://pad.example.org"}
+	sub := &Submission{Request: bot.Request{TeamID: "team", UserID: "camille"}, State: map[string]string{"team": "team"}, Values: values, Lang: bot.French}
+	errs, err := r.srv.dialogs["tool"](context.Background(), sub)
+	if err != nil || !strings.Contains(errs["license"], "SPDX") {
+		t.Fatalf("bad licence: got %v, %v, want an error on the licence field", errs, err)
+	}
+	if _, err := r.db.Tool(context.Background(), "pad-du-quartier"); bot.ErrorCode(err) != bot.ENOTFOUND {
+		t.Fatalf("a refused form wrote the tool: %v", err)
+	}
+	values["license"] = "AGPL-3.0-or-later"
+	if errs, err := r.srv.dialogs["tool"](context.Background(), sub); err != nil || len(errs) != 0 {
+		t.Fatalf("good form: got %v, %v", errs, err)
+	}
+	if got := r.run("camille", "/outil prise de notes"); !strings.Contains(got, "Pad du quartier") {
+		t.Errorf("the new tool is not found: %q", got)
+	}
+	if errs, _ := r.srv.dialogs["tool"](context.Background(), sub); !strings.Contains(errs["name"], "existe déjà") {
+		t.Errorf("adding twice: got %v, want the name refused", errs)
+	}
+	// Edit: the form opens filled, and the edit is kept as a local one.
+	r.run("camille", "/outil modifier pad-du-quartier")
+	if d := r.chat.dialogs[len(r.chat.dialogs)-1]; d.Fields[0].Default != "Pad du quartier" {
+		t.Errorf("edit form: got name %q, want it filled", d.Fields[0].Default)
+	}
+	r.chat.admins["camille"] = false
+	if _, err := r.srv.dialogs["tool"](context.Background(), sub); bot.ErrorCode(err) != bot.EFORBIDDEN {
+		t.Errorf("a submission by someone no longer admin: got %v, want EFORBIDDEN", err)
+	}
+}
+
+// toolAssistant answers with fixed picks, or waits for the deadline.
+type toolAssistant struct {
+	picks []bot.Pick
+	slow  bool
+}
+
+func (a toolAssistant) Rerank(ctx context.Context, need string, lang bot.Lang, c []*bot.Tool) ([]bot.Pick, error) {
+	if a.slow {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	if a.picks == nil {
+		return nil, errors.New("down")
+	}
+	return a.picks, nil
+}
+
+func TestToolAssistantChoosesAmongCandidatesOnly(t *testing.T) {
+	plain := MustToolServer(t, nil).run("camille", "/outil alternative à doodle")
+	r := MustToolServer(t, toolAssistant{picks: []bot.Pick{
+		{ID: "evil-tool", Reason: "Installez evil-tool"}, {ID: "rallly", Reason: "Sans compte, simple."}}})
+	got := r.run("camille", "/outil alternative à doodle")
+	if strings.Contains(got, "evil") || !strings.HasPrefix(strings.Split(got, "\n")[1], "1. **Rallly**") || !strings.Contains(got, "Sans compte, simple.") {
+		t.Errorf("got %q, want Rallly first with the assistant's reason, evil-tool dropped", got)
+	}
+	r = MustToolServer(t, toolAssistant{picks: []bot.Pick{{ID: "rallly", Reason: "Voir http://evil.example @all"}}})
+	if got := r.run("camille", "/outil alternative à doodle"); strings.Contains(got, "evil") || strings.Contains(got, "@all") {
+		t.Errorf("got %q, want the assistant's links and mentions dropped", got)
+	}
+	for _, a := range []toolAssistant{{slow: true}, {}} {
+		start := time.Now()
+		if got := MustToolServer(t, a).run("camille", "/outil alternative à doodle"); got != plain {
+			t.Errorf("assistant %+v: got %q, want the plain ranking %q", a, got, plain)
+		}
+		if took := time.Since(start); took > 2*time.Second {
+			t.Errorf("assistant %+v: answered after %s", a, took)
+		}
+	}
+}

@@ -1,0 +1,276 @@
+package storage
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	_ "embed"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"balise/bot"
+)
+
+var _ bot.Catalogue = (*DB)(nil)
+
+//go:embed catalogue/tools.json
+var shippedTools []byte
+
+// ShippedTools returns the catalogue shipped with this Balise.
+func ShippedTools() ([]*bot.Tool, error) {
+	var tools []*bot.Tool
+	if err := json.Unmarshal(shippedTools, &tools); err != nil {
+		return nil, fmt.Errorf("shipped catalogue: %w", err)
+	}
+	return tools, nil
+}
+
+// LoadCatalogue brings the shipped catalogue into the database: it adds
+// the entries the database lacks and updates those still as an older
+// Balise shipped them, and never touches entries edited locally. Called
+// on start.
+func (d *DB) LoadCatalogue(ctx context.Context) (added, updated int, err error) {
+	tools, err := ShippedTools()
+	if err != nil {
+		return 0, 0, err
+	}
+	err = d.inTx(ctx, func(tx *sql.Tx) error {
+		for _, t := range tools {
+			data, err := json.Marshal(t)
+			if err != nil {
+				return err
+			}
+			sum := sha256.Sum256(data)
+			hash := hex.EncodeToString(sum[:])
+			var old string
+			var local bool
+			err = tx.QueryRowContext(ctx, `SELECT shipped_hash, edited_locally FROM tool WHERE id = ?`, t.ID).Scan(&old, &local)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				_, err = tx.ExecContext(ctx, `INSERT INTO tool (id, data, shipped_hash, updated_at) VALUES (?, ?, ?, ?)`,
+					t.ID, data, hash, d.Now().UnixMilli())
+				added++
+			case err != nil:
+			case local || old == hash:
+				continue
+			default:
+				_, err = tx.ExecContext(ctx, `UPDATE tool SET data = ?, shipped_hash = ?, updated_at = ? WHERE id = ?`,
+					data, hash, d.Now().UnixMilli(), t.ID)
+				updated++
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if added+updated == 0 {
+			return nil
+		}
+		return bumpCatalogue(ctx, tx)
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("load catalogue: %w", err)
+	}
+	return added, updated, nil
+}
+
+func bumpCatalogue(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `UPDATE catalogue_version SET version = version + 1 WHERE id = 1`)
+	return err
+}
+
+// CatalogueVersion implements bot.Catalogue.
+func (d *DB) CatalogueVersion(ctx context.Context) (int64, error) {
+	var v int64
+	if err := d.db.QueryRowContext(ctx, `SELECT version FROM catalogue_version WHERE id = 1`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("read catalogue version: %w", err)
+	}
+	return v, nil
+}
+
+// Tools implements bot.Catalogue.
+func (d *DB) Tools(ctx context.Context) ([]*bot.Tool, int64, error) {
+	var tools []*bot.Tool
+	var version int64
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT version FROM catalogue_version WHERE id = 1`).Scan(&version); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT data FROM tool ORDER BY id`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var data []byte
+			if err := rows.Scan(&data); err != nil {
+				return err
+			}
+			t := new(bot.Tool)
+			if err := json.Unmarshal(data, t); err != nil {
+				return err
+			}
+			tools = append(tools, t)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("read catalogue: %w", err)
+	}
+	return tools, version, nil
+}
+
+// Tool implements bot.Catalogue.
+func (d *DB) Tool(ctx context.Context, id string) (*bot.Tool, error) {
+	var data []byte
+	err := d.db.QueryRowContext(ctx, `SELECT data FROM tool WHERE id = ?`, id).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, bot.Errorf(bot.ENOTFOUND, "tool.error.not_found", "name", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read tool %s: %w", id, err)
+	}
+	t := new(bot.Tool)
+	if err := json.Unmarshal(data, t); err != nil {
+		return nil, fmt.Errorf("read tool %s: %w", id, err)
+	}
+	return t, nil
+}
+
+// AddTool implements bot.Catalogue.
+func (d *DB) AddTool(ctx context.Context, t *bot.Tool) error {
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tool WHERE id = ?`, t.ID).Scan(&n); err != nil {
+			return fmt.Errorf("add tool: %w", err)
+		}
+		if n > 0 {
+			return bot.Errorf(bot.ECONFLICT, "tool.error.exists", "id", t.ID)
+		}
+		return d.putLocal(ctx, tx, t)
+	})
+}
+
+// EditTool implements bot.Catalogue.
+func (d *DB) EditTool(ctx context.Context, t *bot.Tool) error {
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tool WHERE id = ?`, t.ID).Scan(&n); err != nil {
+			return fmt.Errorf("edit tool: %w", err)
+		}
+		if n == 0 {
+			return bot.Errorf(bot.ENOTFOUND, "tool.error.not_found", "name", t.ID)
+		}
+		return d.putLocal(ctx, tx, t)
+	})
+}
+
+// ImportTools implements bot.Catalogue.
+func (d *DB) ImportTools(ctx context.Context, tools []*bot.Tool) error {
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		for _, t := range tools {
+			if err := d.putLocal(ctx, tx, t); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// putLocal stores an entry as edited locally and bumps the version.
+func (d *DB) putLocal(ctx context.Context, tx *sql.Tx, t *bot.Tool) error {
+	data, err := json.Marshal(t)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO tool (id, data, edited_locally, updated_at) VALUES (?, ?, 1, ?)
+		ON CONFLICT (id) DO UPDATE SET data = excluded.data, edited_locally = 1, updated_at = excluded.updated_at`,
+		t.ID, data, d.Now().UnixMilli())
+	if err == nil {
+		err = bumpCatalogue(ctx, tx)
+	}
+	if err != nil {
+		return fmt.Errorf("store tool %s: %w", t.ID, err)
+	}
+	return nil
+}
+
+// AddFeedback implements bot.Catalogue.
+func (d *DB) AddFeedback(ctx context.Context, f bot.Feedback) error {
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tool WHERE id = ?`, f.ToolID).Scan(&n); err != nil {
+			return fmt.Errorf("add feedback: %w", err)
+		}
+		if n == 0 {
+			return bot.Errorf(bot.ENOTFOUND, "tool.error.not_found", "name", f.ToolID)
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO tool_feedback (tool_id, team_id, user_id, text, created_at) VALUES (?, ?, ?, ?, ?)`,
+			f.ToolID, f.TeamID, f.UserID, f.Text, d.Now().UnixMilli())
+		if err != nil {
+			return fmt.Errorf("add feedback: %w", err)
+		}
+		return nil
+	})
+}
+
+// Usage implements bot.Catalogue.
+func (d *DB) Usage(ctx context.Context, toolID, teamID string, limit int) (bot.Usage, error) {
+	var u bot.Usage
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT COUNT(DISTINCT team_id) FROM tool_feedback WHERE tool_id = ?`, toolID).Scan(&u.Teams)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT user_id, text, created_at FROM tool_feedback
+			WHERE tool_id = ? AND team_id = ? ORDER BY created_at DESC, id DESC LIMIT ?`, toolID, teamID, limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			f := bot.Feedback{ToolID: toolID, TeamID: teamID}
+			var at int64
+			if err := rows.Scan(&f.UserID, &f.Text, &at); err != nil {
+				return err
+			}
+			f.CreatedAt = time.UnixMilli(at)
+			u.Feedback = append(u.Feedback, f)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return bot.Usage{}, fmt.Errorf("read feedback: %w", err)
+	}
+	return u, nil
+}
+
+// TeamsUsing implements bot.Catalogue.
+func (d *DB) TeamsUsing(ctx context.Context, ids []string) (map[string]int, error) {
+	out := map[string]int{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := d.db.QueryContext(ctx, `SELECT tool_id, COUNT(DISTINCT team_id) FROM tool_feedback
+		WHERE tool_id IN (?`+strings.Repeat(", ?", len(ids)-1)+`) GROUP BY tool_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("count teams using tools: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("count teams using tools: %w", err)
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}

@@ -74,7 +74,7 @@ func (s *Server) runDecide(ctx context.Context, in *Input) (string, error) {
 		return s.text.T(in.Lang, "decide.usage"), nil
 	}
 	if in.Text == "" {
-		return "", s.openDecisionDialog(ctx, in.Request, in.Lang, "")
+		return "", s.openDecisionDialog(ctx, in.Request, in.Lang, "", "")
 	}
 	if _, rest, ok := decisionNumber(in.Text); ok && rest == "" && strings.HasPrefix(in.Text, "#") {
 		return s.showDecision(ctx, in, in.Text)

@@ -8,13 +8,14 @@ import (
 	"balise/bot"
 )
 
-// openDecisionDialog opens the form of a new decision, title prefilled.
-func (s *Server) openDecisionDialog(ctx context.Context, req bot.Request, l bot.Lang, title string) error {
+// openDecisionDialog opens the form of a new decision, title and details
+// prefilled (from a /tool answer).
+func (s *Server) openDecisionDialog(ctx context.Context, req bot.Request, l bot.Lang, title, details string) error {
 	t := func(id string) string { return s.text.T(l, id) }
 	dlg := bot.Dialog{CallbackID: "decide", Title: t("decide.dialog.title"), SubmitLabel: t("decide.dialog.open"),
 		Fields: []bot.Field{
 			{Name: "title", Label: t("decide.dialog.field_title"), Kind: "text", MaxLen: bot.MaxTitle, Default: title},
-			{Name: "details", Label: t("decide.dialog.details"), Kind: "textarea", MaxLen: bot.MaxDetails, Optional: true},
+			{Name: "details", Label: t("decide.dialog.details"), Kind: "textarea", MaxLen: bot.MaxDetails, Optional: true, Default: details},
 			{Name: "kind", Label: t("decide.dialog.kind"), Kind: "radio", Default: string(bot.Proposal), Options: []bot.Option{
 				{Label: t("decide.kind.proposal"), Value: string(bot.Proposal)}, {Label: t("decide.kind.poll"), Value: string(bot.Poll)}}},
 			{Name: "options", Label: t("decide.dialog.options"), Kind: "textarea", Optional: true, Help: t("decide.dialog.options_help")},

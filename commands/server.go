@@ -31,6 +31,7 @@ type Server struct {
 	signer    *Signer
 	text      *Catalogue
 	dialogURL string
+	actionURL string
 	ready     func(context.Context) error
 
 	decisions     bot.Decisions
@@ -86,7 +87,7 @@ const maxBody = 1 << 20
 // NewServer returns a server with Balise's own commands registered.
 func NewServer(c Config) *Server {
 	s := &Server{log: c.Log, tokens: c.Tokens, prefs: c.Prefs, chat: c.Chat, signer: c.Signer, text: c.Text,
-		dialogURL: c.PublicURL + DialogPath, ready: c.Ready,
+		dialogURL: c.PublicURL + DialogPath, actionURL: c.PublicURL + ActionPath, ready: c.Ready,
 		commands: map[string]*command{}, actions: map[string]actionFunc{}, dialogs: map[string]dialogFunc{},
 		decisions: c.Decisions, outbox: c.Outbox, mattermostURL: c.MattermostURL, tick: c.Tick, now: c.Now,
 		bg: background{ctx: c.Log.WithContext(context.Background()), running: map[int64]bool{}, again: map[int64]bool{}}}

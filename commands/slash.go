@@ -26,6 +26,8 @@ type Input struct {
 	Trigger string
 	Text    string
 	Lang    bot.Lang
+	// Buttons, set by a command, go under its ephemeral reply.
+	Buttons []bot.Button
 }
 
 func (s *Server) addCommand(c *command, triggers ...string) {
@@ -75,7 +77,23 @@ func (s *Server) serveCommand(w http.ResponseWriter, r *http.Request) {
 		logErr(ctx, err, "command failed")
 		text = s.text.Err(in.Lang, err)
 	}
-	writeJSON(w, http.StatusOK, &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral, Text: text})
+	resp := &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral, Text: text}
+	if err == nil && len(in.Buttons) > 0 {
+		resp.Attachments = []*model.SlackAttachment{s.buttonsAttachment(in.Buttons)}
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// buttonsAttachment renders buttons for an ephemeral reply. Mattermost
+// keeps their context server-side (in an encrypted cookie), so clicks
+// come back signed as from a regular post.
+func (s *Server) buttonsAttachment(buttons []bot.Button) *model.SlackAttachment {
+	a := &model.SlackAttachment{}
+	for _, b := range buttons {
+		a.Actions = append(a.Actions, &model.PostAction{Id: b.ID, Name: b.Label, Style: b.Style, Type: model.PostActionTypeButton,
+			Integration: &model.PostActionIntegration{URL: s.actionURL, Context: b.Context}})
+	}
+	return a
 }
 
 // subcommand splits "verb rest" into its lower-case verb and the rest.

@@ -20,6 +20,7 @@ func (s *Server) registerTool() {
 	s.tools = bot.NewToolFinder(s.catalogue)
 	s.addCommand(&command{name: "tool", helpKey: "help.tool", run: s.runTool}, "tool", "outil")
 	s.dialogs["tool"] = s.submitTool
+	s.actions["propose"] = s.clickPropose
 }
 
 // Limits of a /tool answer.
@@ -107,8 +108,9 @@ func (s *Server) searchTools(ctx context.Context, in *Input, ix *bot.ToolIndex) 
 			break
 		}
 		lines = append(lines, s.toolAnswer(in.Lang, i+1, m, teams[m.Tool.ID]))
+		in.Buttons = append(in.Buttons, s.proposeButton(in, m.Tool))
 	}
-	lines = append(lines, s.text.T(in.Lang, "tool.found_next", "id", matches[0].Tool.ID, "name", matches[0].Tool.Name))
+	lines = append(lines, s.text.T(in.Lang, "tool.found_next", "id", matches[0].Tool.ID))
 	return strings.Join(lines, "\n"), nil
 }
 
@@ -220,7 +222,8 @@ func (s *Server) toolCard(ctx context.Context, in *Input, ix *bot.ToolIndex, t *
 		}
 		lines = append(lines, s.text.T(l, "tool.card.feedback", "text", f.Text, "who", who, "date", f.CreatedAt.Format(time.DateOnly)))
 	}
-	lines = append(lines, s.text.T(l, "tool.card.next", "id", t.ID, "name", t.Name))
+	lines = append(lines, s.text.T(l, "tool.card.next", "id", t.ID))
+	in.Buttons = append(in.Buttons, s.proposeButton(in, t))
 	return strings.Join(lines, "\n"), nil
 }
 

@@ -9,11 +9,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"balise/e2e/mmtest"
 )
 
 func TestToolAnswersFrenchAndEnglish(t *testing.T) {
 	got := mustRun(t, camille, mm.Channel.Id, "/outil alternative à doodle")
-	if !strings.Contains(got, "Framadate") || !strings.Contains(got, "remplace Doodle") || !strings.Contains(got, "membres : facile") {
+	if !strings.Contains(got, "Framadate") || !strings.Contains(got, "remplace Doodle") || !strings.Contains(got, "membres\u00a0: facile") {
 		t.Errorf("camille (fr) reads %q, want Framadate in French, replacing Doodle", got)
 	}
 	got = mustRun(t, alex, mm.Channel.Id, "/tool video meeting with people joining by phone")
@@ -110,5 +114,46 @@ func TestToolAddIsForAdmins(t *testing.T) {
 	}
 	if got := mustRun(t, camille, mm.Channel.Id, "/outil carte des jardins partagés"); !strings.Contains(got, "Cartes du quartier") {
 		t.Errorf("camille reads %q, want the tool the admin added", got)
+	}
+}
+
+// A /tool answer's "Propose to the board" button opens the decision form,
+// prefilled, and the board gets its decision.
+func TestToolAnswerProposesToTheBoard(t *testing.T) {
+	ctx := context.Background()
+	board := channel(t, "ca-outils", alex, camille)
+	listener, err := alex.ListenDialogs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer listener.Close()
+	mustRun(t, alex, board.Id, "/tool alternative to doodle")
+	answer, err := listener.Ephemeral(10*time.Second, "Propose Framadate to the board")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := alex.ClickEphemeral(ctx, answer, "Propose Framadate to the board"); err != nil {
+		t.Fatal(err)
+	}
+	dlg, err := listener.Next(10 * time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := map[string]any{"kind": "proposal", "closes": "3d", "anonymous": false, "hidden": false}
+	for _, e := range dlg.Dialog.Elements {
+		if e.Name == "title" || e.Name == "details" {
+			values[e.Name] = e.Default
+		}
+	}
+	if values["title"] != "Adopt Framadate" {
+		t.Errorf("form title %q, want Adopt Framadate", values["title"])
+	}
+	if resp, err := alex.Submit(ctx, dlg, board.Id, mm.Team.Id, values); err != nil || len(resp.Errors) > 0 {
+		t.Fatalf("submit: %v %+v", err, resp)
+	}
+	if _, err := alex.WaitPost(ctx, board.Id, 15*time.Second, func(p *model.Post) bool {
+		return p.RootId == "" && strings.Contains(mmtest.PostText(p), "Adopt Framadate")
+	}); err != nil {
+		t.Fatal(err)
 	}
 }

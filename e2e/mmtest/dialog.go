@@ -10,10 +10,13 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 )
 
-// Dialogs listens on the user's websocket for the dialogs Balise opens.
+// Dialogs listens on the user's websocket for what reaches only them: the
+// dialogs Balise opens and the ephemeral replies with buttons.
 type Dialogs struct {
-	ws   *model.WebSocketClient
-	user *User
+	ws        *model.WebSocketClient
+	user      *User
+	dialogs   chan *model.OpenDialogRequest
+	ephemeral chan *model.Post
 }
 
 // ListenDialogs connects the user's websocket.
@@ -23,7 +26,31 @@ func (u *User) ListenDialogs() (*Dialogs, error) {
 		return nil, fmt.Errorf("websocket for %s: %w", u.Username, err)
 	}
 	ws.Listen()
-	return &Dialogs{ws: ws, user: u}, nil
+	d := &Dialogs{ws: ws, user: u, dialogs: make(chan *model.OpenDialogRequest, 16), ephemeral: make(chan *model.Post, 64)}
+	go d.dispatch()
+	return d, nil
+}
+
+func (d *Dialogs) dispatch() {
+	for ev := range d.ws.EventChannel {
+		raw := ""
+		switch ev.EventType() {
+		case model.WebsocketEventOpenDialog:
+			raw, _ = ev.GetData()["dialog"].(string)
+			var req model.OpenDialogRequest
+			if json.Unmarshal([]byte(raw), &req) == nil {
+				d.dialogs <- &req
+			}
+		case model.WebsocketEventEphemeralMessage:
+			raw, _ = ev.GetData()["post"].(string)
+			var p model.Post
+			if json.Unmarshal([]byte(raw), &p) == nil {
+				d.ephemeral <- &p
+			}
+		}
+	}
+	close(d.dialogs)
+	close(d.ephemeral)
 }
 
 // Close closes the websocket.
@@ -31,26 +58,48 @@ func (d *Dialogs) Close() { d.ws.Close() }
 
 // Next waits for the next dialog opened for the user.
 func (d *Dialogs) Next(timeout time.Duration) (*model.OpenDialogRequest, error) {
+	select {
+	case req, ok := <-d.dialogs:
+		if !ok {
+			return nil, fmt.Errorf("websocket closed")
+		}
+		return req, nil
+	case <-time.After(timeout):
+		return nil, fmt.Errorf("no dialog opened for %s within %s", d.user.Username, timeout)
+	}
+}
+
+// Ephemeral waits for an ephemeral post to the user that has a button
+// whose label contains label.
+func (d *Dialogs) Ephemeral(timeout time.Duration, label string) (*model.Post, error) {
 	deadline := time.After(timeout)
 	for {
 		select {
-		case ev, ok := <-d.ws.EventChannel:
+		case p, ok := <-d.ephemeral:
 			if !ok {
 				return nil, fmt.Errorf("websocket closed")
 			}
-			if ev.EventType() != model.WebsocketEventOpenDialog {
-				continue
+			if ActionID(p, label) != "" {
+				return p, nil
 			}
-			raw, _ := ev.GetData()["dialog"].(string)
-			var req model.OpenDialogRequest
-			if err := json.Unmarshal([]byte(raw), &req); err != nil {
-				return nil, fmt.Errorf("open_dialog event: %w", err)
-			}
-			return &req, nil
 		case <-deadline:
-			return nil, fmt.Errorf("no dialog opened for %s within %s", d.user.Username, timeout)
+			return nil, fmt.Errorf("no ephemeral post with %q for %s within %s", label, d.user.Username, timeout)
 		}
 	}
+}
+
+// ClickEphemeral clicks a button of an ephemeral post, which Mattermost
+// finds through the cookie it gave the client.
+func (u *User) ClickEphemeral(ctx context.Context, p *model.Post, label string) error {
+	for _, a := range p.Attachments() {
+		for _, act := range a.Actions {
+			if strings.Contains(act.Name, label) {
+				_, err := u.Client.DoPostActionWithCookie(ctx, p.Id, act.Id, "", act.Cookie)
+				return err
+			}
+		}
+	}
+	return fmt.Errorf("no button %q", label)
 }
 
 // Submit submits a dialog as the user, with the given values, in channelID,

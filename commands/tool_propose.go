@@ -1,0 +1,41 @@
+package commands
+
+import (
+	"context"
+
+	"balise/bot"
+)
+
+// proposeButton is the "Propose to the board" button of a /tool answer: it
+// opens the form of a new decision about the tool.
+func (s *Server) proposeButton(in *Input, t *bot.Tool) bot.Button {
+	return s.button("propose"+sanitizeID(t.ID), s.text.T(in.Lang, "tool.propose.button", "name", t.Name), "primary", "propose",
+		map[string]string{"team": in.TeamID, "tool": t.ID})
+}
+
+// sanitizeID keeps what Mattermost accepts in an action id: [A-Za-z0-9].
+func sanitizeID(s string) string {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			out = append(out, c)
+		}
+	}
+	return string(out)
+}
+
+// clickPropose opens the decision form, titled "Adopt <tool>", with the
+// tool's description and website as details.
+func (s *Server) clickPropose(ctx context.Context, c *Click) (string, error) {
+	ix, err := s.tools.Index(ctx)
+	if err != nil {
+		return "", err
+	}
+	t := ix.Find(c.Fields["tool"])
+	if t == nil {
+		return "", bot.Errorf(bot.ENOTFOUND, "tool.error.not_found", "name", c.Fields["tool"])
+	}
+	title := s.text.T(c.Lang, "tool.propose.title", "name", t.Name)
+	details := t.Description.In(c.Lang) + "\n" + t.Website
+	return "", s.openDecisionDialog(ctx, c.Request, c.Lang, title, details)
+}

@@ -60,8 +60,11 @@ type Messenger interface {
 	// ChannelMembers returns the ids of the people (not bots) in a channel.
 	ChannelMembers(ctx context.Context, channelID string) ([]string, error)
 	// IsTeamAdmin reports whether a member administers the team or the
-	// whole server. Called before anyone edits the shared tool catalogue.
+	// whole server. Called before anyone closes another's decision.
 	IsTeamAdmin(ctx context.Context, teamID, userID string) (bool, error)
+	// IsSystemAdmin reports whether a member administers the server.
+	// Called before anyone edits the tool catalogue, which teams share.
+	IsSystemAdmin(ctx context.Context, userID string) (bool, error)
 	// Ping reports whether Mattermost answers.
 	Ping(ctx context.Context) error
 }

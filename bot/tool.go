@@ -149,6 +149,8 @@ func (t *Tool) Validate() (field string, err error) {
 		return "license", Errorf(EINVALID, "tool.error.license")
 	case t.Free && strings.HasPrefix(t.License, "LicenseRef-Proprietary"):
 		return "free", Errorf(EINVALID, "tool.error.free_proprietary")
+	case !t.Free && !strings.HasPrefix(t.License, "LicenseRef-"):
+		return "free", Errorf(EINVALID, "tool.error.proprietary_free_licence", "license", t.License)
 	case len(t.Replaces) > MaxToolReplaces:
 		return "replaces", Errorf(EINVALID, "tool.error.replaces", "max", MaxToolReplaces)
 	case len(t.Hosting) == 0:

@@ -18,6 +18,9 @@ func (ix *ToolIndex) Find(name string) *Tool {
 	if i, ok := ix.byKey[key]; ok {
 		return ix.tools[i]
 	}
+	if t := ix.findByWord(key); t != nil {
+		return t
+	}
 	if len(key) < 5 {
 		return nil
 	}
@@ -41,6 +44,27 @@ func (ix *ToolIndex) Find(name string) *Tool {
 		return nil
 	}
 	return ix.tools[found]
+}
+
+// findByWord returns the one entry whose name starts with key ("jitsi" for
+// Jitsi Meet) or that lists key among its needs as a name ("garradin",
+// Paheko's former name); nil when none or several.
+func (ix *ToolIndex) findByWord(key string) *Tool {
+	var found *Tool
+	for _, t := range ix.tools {
+		match := strings.HasPrefix(toolKey(t.Name)+" ", key+" ")
+		for _, n := range append(t.Needs.FR, t.Needs.EN...) {
+			match = match || toolKey(n) == key
+		}
+		if !match {
+			continue
+		}
+		if found != nil && found != t {
+			return nil
+		}
+		found = t
+	}
+	return found
 }
 
 // Alternatives returns the free tools that replace a service, by name.

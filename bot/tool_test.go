@@ -97,13 +97,15 @@ func TestToolSearchForgivesTheWayPeopleType(t *testing.T) {
 func TestToolIndexFinds(t *testing.T) {
 	ix := bot.NewToolIndex(MustReadTools(t))
 	for name, want := range map[string]string{"jitsi meet": "jitsi-meet", "Jitsi-Meet": "jitsi-meet", "Nextclod": "nextcloud",
-		"Framadate": "framadate", "google drive": "google-drive"} {
+		"Framadate": "framadate", "google drive": "google-drive", "jitsi": "jitsi-meet", "Garradin": "paheko"} {
 		if got := ix.Find(name); got == nil || got.ID != want {
 			t.Errorf("Find(%q) = %v, want %s", name, got, want)
 		}
 	}
-	if got := ix.Find("zz"); got != nil {
-		t.Errorf("Find(zz) = %s, want none", got.ID)
+	for _, name := range []string{"zz", "wiki", "visio"} {
+		if got := ix.Find(name); got != nil {
+			t.Errorf("Find(%s) = %s, want none: no entry has that name, several have that need", name, got.ID)
+		}
 	}
 	for name, want := range map[string]string{"visio": "video-meetings", "video-meetings": "video-meetings", "sauvegarde": "backups",
 		"Wiki": "wiki", "video meetings": "video-meetings", "de diffusion": ""} {

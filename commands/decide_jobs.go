@@ -14,6 +14,7 @@ import (
 // delivery of queued messages. What it does not finish, the jobs redo.
 type background struct {
 	ctx     context.Context
+	cancel  context.CancelFunc
 	mu      sync.Mutex
 	running map[int64]bool // cards being refreshed
 	again   map[int64]bool // cards that changed while being refreshed
@@ -21,9 +22,30 @@ type background struct {
 	wg      sync.WaitGroup // work under way
 }
 
-// Drain waits, until ctx is done, for the background work under way: on
-// shutdown, after the HTTP server and the scheduler stopped.
+func newBackground(log zerolog.Logger) background {
+	ctx, cancel := context.WithCancel(log.WithContext(context.Background()))
+	return background{ctx: ctx, cancel: cancel, running: map[int64]bool{}, again: map[int64]bool{}}
+}
+
+// run runs fn in the background; a panic is logged, not fatal.
+func (b *background) run(fn func()) {
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		defer func() {
+			if p := recover(); p != nil {
+				zerolog.Ctx(b.ctx).Error().Interface("panic", p).Msg("background work panicked; the jobs redo it")
+			}
+		}()
+		fn()
+	}()
+}
+
+// Drain waits, until ctx is done, for the background work under way, then
+// cancels what is left: on shutdown, after the HTTP server and the
+// scheduler stopped, before the database closes.
 func (s *Server) Drain(ctx context.Context) error {
+	defer s.bg.cancel()
 	done := make(chan struct{})
 	go func() { s.bg.wg.Wait(); close(done) }()
 	select {
@@ -56,9 +78,15 @@ func (s *Server) refresh(id int64) {
 	}
 	b.running[id] = true
 	b.mu.Unlock()
-	b.wg.Add(1)
-	go func() {
-		defer b.wg.Done()
+	b.run(func() {
+		done := false
+		defer func() {
+			if !done { // a panic: the next refresh starts afresh
+				b.mu.Lock()
+				delete(b.running, id)
+				b.mu.Unlock()
+			}
+		}()
 		for {
 			if err := s.updateCard(b.ctx, id); err != nil {
 				zerolog.Ctx(b.ctx).Warn().Err(err).Int64("decision", id).Msg("card refresh failed; the job retries")
@@ -67,12 +95,13 @@ func (s *Server) refresh(id int64) {
 			if !b.again[id] {
 				delete(b.running, id)
 				b.mu.Unlock()
+				done = true
 				return
 			}
 			delete(b.again, id)
 			b.mu.Unlock()
 		}
-	}()
+	})
 }
 
 func (s *Server) updateCard(ctx context.Context, id int64) error {
@@ -173,13 +202,11 @@ func (s *Server) remindDue(ctx context.Context) error {
 
 // kick delivers queued messages now rather than at the next tick.
 func (s *Server) kick() {
-	s.bg.wg.Add(1)
-	go func() {
-		defer s.bg.wg.Done()
+	s.bg.run(func() {
 		if err := s.deliverOutbox(s.bg.ctx); err != nil {
 			zerolog.Ctx(s.bg.ctx).Warn().Err(err).Msg("delivery failed; the job retries")
 		}
-	}()
+	})
 }
 
 // deliverOutbox posts the letters that are due, in order. A letter that

@@ -100,6 +100,10 @@ func (f *fakeChat) IsChannelMember(ctx context.Context, channelID, userID string
 	return false, nil
 }
 
+func (f *fakeChat) IsSystemAdmin(ctx context.Context, userID string) (bool, error) {
+	return f.admins[userID], nil
+}
+
 func (f *fakeChat) IsTeamAdmin(ctx context.Context, teamID, userID string) (bool, error) {
 	return f.admins[userID], nil
 }

@@ -90,7 +90,7 @@ func NewServer(c Config) *Server {
 		dialogURL: c.PublicURL + DialogPath, actionURL: c.PublicURL + ActionPath, ready: c.Ready,
 		commands: map[string]*command{}, actions: map[string]actionFunc{}, dialogs: map[string]dialogFunc{},
 		decisions: c.Decisions, outbox: c.Outbox, mattermostURL: c.MattermostURL, tick: c.Tick, now: c.Now,
-		bg: background{ctx: c.Log.WithContext(context.Background()), running: map[int64]bool{}, again: map[int64]bool{}}}
+		bg: newBackground(c.Log)}
 	if s.tick <= 0 {
 		s.tick = defaultTick
 	}
@@ -123,7 +123,7 @@ func (s *Server) serveReady(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	if err := s.ready(ctx); err != nil {
 		zerolog.Ctx(r.Context()).Warn().Err(err).Msg("not ready")
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": err.Error()})
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -9,10 +10,11 @@ import (
 	"balise/bot"
 )
 
-// mustAdminister returns EFORBIDDEN unless the member administers the team
-// or the server: the catalogue is shared by every team.
+// mustAdminister returns EFORBIDDEN unless the member administers the
+// server: the catalogue is shared by every team, so a team's admin must
+// not change what other teams read.
 func (s *Server) mustAdminister(ctx context.Context, req bot.Request) error {
-	ok, err := s.chat.IsTeamAdmin(ctx, req.TeamID, req.UserID)
+	ok, err := s.chat.IsSystemAdmin(ctx, req.UserID)
 	if err != nil {
 		return err
 	}
@@ -20,6 +22,11 @@ func (s *Server) mustAdminister(ctx context.Context, req bot.Request) error {
 		return bot.Errorf(bot.EFORBIDDEN, "tool.error.admins_only")
 	}
 	return nil
+}
+
+func toolJSON(t *bot.Tool) string {
+	b, _ := json.Marshal(t)
+	return string(b)
 }
 
 // openToolDialog opens the form to add an entry, or to edit t.
@@ -71,6 +78,13 @@ func (s *Server) submitTool(ctx context.Context, sub *Submission) (map[string]st
 		t.ID = bot.ToolID(t.Name)
 	} else {
 		t.ID = id
+		if old, err := s.catalogue.Tool(ctx, id); err == nil {
+			unchanged := *t
+			unchanged.Checked = old.Checked
+			if toolJSON(&unchanged) == toolJSON(old) {
+				t.Checked = old.Checked // saved without a change: not checked anew
+			}
+		}
 	}
 	fieldErr := func(field string, err error) (map[string]string, error) {
 		if field == "id" || field == "checked" {

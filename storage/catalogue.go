@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -180,11 +181,18 @@ func (d *DB) ImportTools(ctx context.Context, tools []*bot.Tool) error {
 	})
 }
 
-// putLocal stores an entry as edited locally and bumps the version.
+// putLocal stores an entry as edited locally and bumps the version. An
+// entry identical to the stored one changes nothing: re-importing an
+// export must not freeze shipped entries against upgrades.
 func (d *DB) putLocal(ctx context.Context, tx *sql.Tx, t *bot.Tool) error {
 	data, err := json.Marshal(t)
 	if err != nil {
 		return err
+	}
+	var stored []byte
+	err = tx.QueryRowContext(ctx, `SELECT data FROM tool WHERE id = ?`, t.ID).Scan(&stored)
+	if err == nil && bytes.Equal(stored, data) {
+		return nil
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO tool (id, data, edited_locally, updated_at) VALUES (?, ?, 1, ?)
 		ON CONFLICT (id) DO UPDATE SET data = excluded.data, edited_locally = 1, updated_at = excluded.updated_at`,

@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"testing"
 	"time"
@@ -174,5 +175,28 @@ func TestFeedbackCountsTeams(t *testing.T) {
 	}
 	if teams["framadate"] != 2 || teams["nextcloud"] != 1 || teams["gimp"] != 0 {
 		t.Errorf("got %v, want framadate 2, nextcloud 1, gimp 0", teams)
+	}
+}
+
+// Importing an entry identical to the shipped one (an export, re-imported)
+// must not mark it as a local edit, or upgrades would skip it for ever.
+func TestReimportingAShippedEntryKeepsItShipped(t *testing.T) {
+	db, path := MustOpen(t)
+	ctx := context.Background()
+	if _, _, err := db.LoadCatalogue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tool, err := db.Tool(ctx, "nextcloud")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ImportTools(ctx, []*bot.Tool{tool}); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := sql.Open("sqlite", path)
+	defer raw.Close()
+	var local bool
+	if err := raw.QueryRow(`SELECT edited_locally FROM tool WHERE id = 'nextcloud'`).Scan(&local); err != nil || local {
+		t.Errorf("edited_locally = %v (%v), want false for an identical import", local, err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -45,6 +46,16 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	return d, nil
+}
+
+// OpenExisting opens a database that must already exist: the terminal
+// commands (backup, catalogue) must not quietly work on a new, empty file
+// when they are given a wrong path.
+func OpenExisting(ctx context.Context, path string) (*DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("no database at %s (set BALISE_DB or -db): %w", path, err)
+	}
+	return Open(ctx, path)
 }
 
 // Close closes the database.

@@ -205,6 +205,10 @@ func (c *Client) Ping(ctx context.Context) error {
 	return nil
 }
 
+// Describe wraps a Mattermost error with what was attempted, keeping only
+// its id and status: Mattermost's detailed text may echo a token.
+func Describe(what string, err error) error { return internal(what, err) }
+
 func internal(what string, err error) error {
 	var appErr *model.AppError
 	if errors.As(err, &appErr) {
@@ -263,14 +267,19 @@ func (c *Client) ChannelMembers(ctx context.Context, channelID string) ([]string
 	}
 }
 
-// IsTeamAdmin implements bot.Messenger.
-func (c *Client) IsTeamAdmin(ctx context.Context, teamID, userID string) (bool, error) {
+// IsSystemAdmin implements bot.Messenger.
+func (c *Client) IsSystemAdmin(ctx context.Context, userID string) (bool, error) {
 	u, _, err := c.api.GetUser(ctx, userID, "")
 	if err != nil {
 		return false, internal("read user", err)
 	}
-	if u.IsInRole(model.SystemAdminRoleId) {
-		return true, nil
+	return u.IsInRole(model.SystemAdminRoleId), nil
+}
+
+// IsTeamAdmin implements bot.Messenger.
+func (c *Client) IsTeamAdmin(ctx context.Context, teamID, userID string) (bool, error) {
+	if admin, err := c.IsSystemAdmin(ctx, userID); err != nil || admin {
+		return admin, err
 	}
 	tm, _, err := c.api.GetTeamMember(ctx, teamID, userID, "")
 	if err != nil {

@@ -16,13 +16,13 @@ type retrying struct {
 }
 
 func (t retrying) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil && req.GetBody == nil {
+		return t.next.RoundTrip(req) // a body that cannot be read twice is sent once
+	}
 	wait := t.backoff
 	for attempt := 1; ; attempt++ {
 		r := req
 		if attempt > 1 && req.Body != nil {
-			if req.GetBody == nil {
-				return t.next.RoundTrip(req)
-			}
 			body, err := req.GetBody()
 			if err != nil {
 				return nil, err

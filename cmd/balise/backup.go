@@ -28,7 +28,7 @@ func (b *Backup) Run(ctx context.Context, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("backup needs one FILE")
 	}
-	db, err := storage.Open(ctx, b.db)
+	db, err := storage.OpenExisting(ctx, b.db)
 	if err != nil {
 		return err
 	}

@@ -64,7 +64,7 @@ YYYY-MM-DD. Imported entries count as local edits: upgrades keep them.
 	if ext != ".json" && ext != ".csv" {
 		return fmt.Errorf("%s: the file must end in .json or .csv", file)
 	}
-	db, err := storage.Open(ctx, c.db)
+	db, err := storage.OpenExisting(ctx, c.db)
 	if err != nil {
 		return err
 	}
@@ -199,9 +199,27 @@ func readToolsJSON(data []byte) ([]toolLine, error) {
 		if errors.As(err, &typeErr) {
 			err = fmt.Errorf("field %s: %s is not a %s", typeErr.Field, typeErr.Value, typeErr.Type)
 		}
+		if err == nil {
+			err = requireBools(raw)
+		}
 		out = append(out, toolLine{line: line, tool: t, err: err})
 	}
 	return out, nil
+}
+
+// requireBools refuses an entry without "free" or "mobile": a missing
+// field would read as false and quietly make a free tool proprietary.
+func requireBools(raw json.RawMessage) error {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return err
+	}
+	for _, name := range []string{"free", "mobile"} {
+		if _, ok := fields[name]; !ok {
+			return fmt.Errorf("field %s: missing (true or false)", name)
+		}
+	}
+	return nil
 }
 
 // readToolsCSV reads the CSV format: a header naming every column of

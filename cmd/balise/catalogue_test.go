@@ -25,6 +25,34 @@ func MustWrite(tb testing.TB, name, content string) string {
 	return path
 }
 
+// MustDB creates Balise's database in dir, as serve or setup would.
+func MustDB(tb testing.TB, dir string) string {
+	tb.Helper()
+	path := filepath.Join(dir, "balise.db")
+	db, err := storage.Open(context.Background(), path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	db.Close()
+	return path
+}
+
+// A wrong path must not give a quiet success on a new, empty database.
+func TestTerminalCommandsRefuseAMissingDatabase(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"backup", "-db", filepath.Join(dir, "missing.db"), filepath.Join(dir, "copy.db")},
+		{"catalogue", "-db", filepath.Join(dir, "missing.db"), "export", filepath.Join(dir, "all.json")},
+	} {
+		if err := Run(context.Background(), args); err == nil || !strings.Contains(err.Error(), "no database at") {
+			t.Errorf("%v: got %v, want a refusal naming the missing database", args, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "missing.db")); err == nil {
+		t.Error("a missing database was created")
+	}
+}
+
 func mustTool(tb testing.TB, dbPath, id string) error {
 	tb.Helper()
 	db, err := storage.Open(context.Background(), dbPath)
@@ -39,7 +67,7 @@ func mustTool(tb testing.TB, dbPath, id string) error {
 // One bad line refuses the whole file, naming the line and the field.
 func TestImportBadLineImportsNothing(t *testing.T) {
 	ctx := context.Background()
-	dbPath := filepath.Join(t.TempDir(), "balise.db")
+	dbPath := MustDB(t, t.TempDir())
 	bad := strings.Replace(goodLine, "local-pad,Pad local", "other-pad,Autre pad", 1)
 	bad = strings.Replace(bad, "AGPL-3.0-or-later", "not a licence!", 1)
 	for _, c := range []struct{ name, content, want string }{
@@ -49,6 +77,7 @@ func TestImportBadLineImportsNothing(t *testing.T) {
 		{"header.csv", "id,name\n" + goodLine, "line 1: the header lacks the column categories"},
 		{"bad.json", "[\n" + `{"id": "local-pad", "name": "Pad", "colour": "red"}` + "\n]", `line 2: json: unknown field "colour"`},
 		{"type.json", "[\n\n" + `{"id": "local-pad", "free": "yes"}` + "\n]", "line 3: field free: string is not a bool"},
+		{"nofree.json", "[\n" + `{"id": "local-pad", "name": "Pad", "mobile": true}` + "\n]", "line 2: field free: missing"},
 	} {
 		path := MustWrite(t, c.name, c.content)
 		var err error
@@ -69,7 +98,7 @@ func TestImportBadLineImportsNothing(t *testing.T) {
 func TestImportThenExportRoundTrips(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	dbPath := filepath.Join(dir, "balise.db")
+	dbPath := MustDB(t, dir)
 	if err := Run(ctx, []string{"catalogue", "-db", dbPath, "import", MustWrite(t, "good.csv", csvHeader+goodLine)}); err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +110,7 @@ func TestImportThenExportRoundTrips(t *testing.T) {
 		if err := Run(ctx, []string{"catalogue", "-db", dbPath, "export", out}); err != nil {
 			t.Fatal(err)
 		}
-		other := filepath.Join(t.TempDir(), "other.db")
+		other := MustDB(t, t.TempDir())
 		if err := Run(ctx, []string{"catalogue", "-db", other, "import", out}); err != nil {
 			t.Fatalf("importing the export %s: %v", name, err)
 		}

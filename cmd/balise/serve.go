@@ -35,7 +35,7 @@ func (s *Serve) Run(ctx context.Context, args []string) error {
 		{name: "public-url", help: "Balise's URL as Mattermost reaches it, used in buttons and dialogs (required)", dst: &s.publicURL},
 		{name: "listen-addr", def: ":8080", help: "address the HTTP server listens on", dst: &s.listenAddr},
 		{name: "db", def: "balise.db", help: "SQLite database file", dst: &s.db},
-		{name: "bot-token", help: "the bot's access token; by default the one `balise setup` stored in the database", secret: true, dst: &s.botToken},
+		{name: "bot-token", help: "the bot's access token; by default the one balise setup stored in the database", secret: true, dst: &s.botToken},
 		{name: "log-level", def: "info", help: "log level: debug, info, warn, error", dst: &s.logLevel},
 		{name: "shutdown-timeout", def: "20s", help: "how long in-flight requests may take to finish on shutdown", dst: &s.shutdownTimeout},
 		{name: "tick", def: "30s", help: "how often Balise looks for due work: closings, reminders, messages to retry", dst: &s.tick},

@@ -53,7 +53,7 @@ func (s *Setup) Run(ctx context.Context, args []string) error {
 	admin.HTTPClient = mattermost.NewHTTPClient()
 	admin.SetToken(s.adminToken)
 	if _, _, err := admin.GetMe(ctx, ""); err != nil {
-		return fmt.Errorf("the admin token is not accepted by %s: %w", s.mattermostURL, err)
+		return fmt.Errorf("the admin token is not accepted by %s: %w", s.mattermostURL, mattermost.Describe("get me", err))
 	}
 	botID, err := s.ensureBot(ctx, admin)
 	if err != nil {
@@ -80,18 +80,18 @@ func (s *Setup) ensureBot(ctx context.Context, admin *model.Client4) (string, er
 	switch {
 	case err == nil && u.IsBot:
 		if _, _, err := admin.EnableBot(ctx, u.Id); err != nil {
-			return "", fmt.Errorf("enable bot: %w", err)
+			return "", mattermost.Describe("enable bot", err)
 		}
 		return u.Id, nil
 	case err == nil:
 		return "", fmt.Errorf("the username @%s belongs to a person, not a bot: rename that account first", botUsername)
 	case resp == nil || resp.StatusCode != http.StatusNotFound:
-		return "", fmt.Errorf("look up @%s: %w", botUsername, err)
+		return "", mattermost.Describe("look up @"+botUsername, err)
 	}
 	b, _, err := admin.CreateBot(ctx, &model.Bot{Username: botUsername, DisplayName: "Balise",
 		Description: "Diagnostic, outils libres, décisions, adoption / diagnostic, free tools, decisions, adoption"})
 	if err != nil {
-		return "", fmt.Errorf("create bot @%s (is EnableBotAccountCreation on?): %w", botUsername, err)
+		return "", fmt.Errorf("is EnableBotAccountCreation on? %w", mattermost.Describe("create bot @"+botUsername, err))
 	}
 	s.out("created bot @%s", botUsername)
 	return b.UserId, nil
@@ -112,7 +112,7 @@ func (s *Setup) ensureToken(ctx context.Context, admin *model.Client4, db *stora
 	}
 	t, _, err := admin.CreateUserAccessToken(ctx, botID, "balise")
 	if err != nil {
-		return fmt.Errorf("create the bot's access token (is EnableUserAccessTokens on?): %w", err)
+		return fmt.Errorf("is EnableUserAccessTokens on? %w", mattermost.Describe("create the bot's access token", err))
 	}
 	if err := db.SetSetting(ctx, storage.SettingBotToken, t.Token); err != nil {
 		return err
@@ -124,14 +124,14 @@ func (s *Setup) ensureToken(ctx context.Context, admin *model.Client4, db *stora
 func (s *Setup) ensureTeam(ctx context.Context, admin *model.Client4, db *storage.DB, text *commands.Catalogue, botID, name string) error {
 	team, _, err := admin.GetTeamByName(ctx, name, "")
 	if err != nil {
-		return fmt.Errorf("team %q: %w", name, err)
+		return mattermost.Describe(fmt.Sprintf("find team %q", name), err)
 	}
 	if _, _, err := admin.AddTeamMember(ctx, team.Id, botID); err != nil {
-		return fmt.Errorf("add @%s to team %q: %w", botUsername, name, err)
+		return mattermost.Describe(fmt.Sprintf("add @%s to team %q", botUsername, name), err)
 	}
 	existing, _, err := admin.ListCommands(ctx, team.Id, true)
 	if err != nil {
-		return fmt.Errorf("list commands of team %q: %w", name, err)
+		return mattermost.Describe(fmt.Sprintf("list the commands of team %q", name), err)
 	}
 	url := strings.TrimSuffix(s.publicURL, "/") + commands.CommandPath
 	for _, spec := range text.SlashCommands() {
@@ -154,6 +154,9 @@ func (s *Setup) ensureCommand(ctx context.Context, admin *model.Client4, existin
 		if c.Trigger != want.Trigger || c.DeleteAt != 0 {
 			continue
 		}
+		if c.DisplayName != want.DisplayName {
+			return nil, fmt.Errorf("/%s already belongs to another integration (%q): remove or rename it, then run setup again", c.Trigger, c.DisplayName)
+		}
 		if c.URL == want.URL && c.Method == want.Method && c.AutoCompleteDesc == want.AutoCompleteDesc &&
 			c.AutoCompleteHint == want.AutoCompleteHint && c.DisplayName == want.DisplayName && c.AutoComplete {
 			return c, nil
@@ -162,14 +165,14 @@ func (s *Setup) ensureCommand(ctx context.Context, admin *model.Client4, existin
 		c.AutoComplete, c.AutoCompleteDesc, c.AutoCompleteHint, c.Username = true, want.AutoCompleteDesc, want.AutoCompleteHint, want.Username
 		updated, _, err := admin.UpdateCommand(ctx, c)
 		if err != nil {
-			return nil, err
+			return nil, mattermost.Describe("update /"+c.Trigger, err)
 		}
 		s.out("updated /%s", c.Trigger)
 		return updated, nil
 	}
 	created, _, err := admin.CreateCommand(ctx, want)
 	if err != nil {
-		return nil, err
+		return nil, mattermost.Describe("register /"+want.Trigger, err)
 	}
 	if created.Token == "" {
 		return nil, errors.New("Mattermost gave no token")

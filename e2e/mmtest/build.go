@@ -5,12 +5,12 @@
 package mmtest
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strings"
 )
 
 // MattermostVersion is the server version the tests run against.
@@ -52,14 +52,19 @@ type Server struct {
 func BuildMattermost(logf func(string, ...any)) (*Server, error) {
 	builder := filepath.Join(sourceDir(), "..", "mmserver")
 	env := append(os.Environ(), "GOFLAGS=-mod=mod")
-	dirCmd := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", serverModule)
-	dirCmd.Dir, dirCmd.Env = builder, env
-	out, err := dirCmd.CombinedOutput()
+	// Download the module (a fresh machine has no copy yet) and learn where
+	// it lies: the server reads its i18n, templates and fonts from there.
+	dl := exec.Command("go", "mod", "download", "-json", serverModule)
+	dl.Dir, dl.Env = builder, env
+	out, err := dl.Output()
 	if err != nil {
-		return nil, fmt.Errorf("locate the Mattermost module: %v\n%s", err, out)
+		return nil, fmt.Errorf("download the Mattermost module: %v\n%s", err, out)
 	}
-	s := &Server{ModuleDir: strings.TrimSpace(string(out)),
-		Binary: filepath.Join(CacheDir(), "mattermost-"+MattermostVersion, "mattermost")}
+	var mod struct{ Dir, Error string }
+	if err := json.Unmarshal(out, &mod); err != nil || mod.Dir == "" {
+		return nil, fmt.Errorf("download the Mattermost module: %v %s\n%s", err, mod.Error, out)
+	}
+	s := &Server{ModuleDir: mod.Dir, Binary: filepath.Join(CacheDir(), "mattermost-"+MattermostVersion, "mattermost")}
 	if _, err := os.Stat(s.Binary); err == nil {
 		return s, nil
 	}

@@ -164,6 +164,29 @@ func TestSetupIsIdempotent(t *testing.T) {
 	}
 }
 
+// setup does not take over a trigger that another integration uses, and
+// registers nothing in that team.
+func TestSetupLeavesOtherIntegrationsAlone(t *testing.T) {
+	ctx := context.Background()
+	other, _, err := mm.Admin.Client.CreateTeam(ctx, &model.Team{Name: "autre", DisplayName: "Autre", Type: model.TeamOpen})
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs, _, err := mm.Admin.Client.CreateCommand(ctx, &model.Command{TeamId: other.Id, Trigger: "plan", DisplayName: "Agenda partagé",
+		Method: model.CommandMethodPost, URL: "http://127.0.0.1:9/agenda"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := balise.Setup(ctx, "-teams", "autre")
+	if err == nil || !strings.Contains(out, "/plan already belongs to another integration") {
+		t.Errorf("setup on a team with a foreign /plan: %v, %q; want a refusal naming it", err, out)
+	}
+	list, _, _ := mm.Admin.Client.ListCommands(ctx, other.Id, true)
+	if len(list) != 1 || list[0].Id != theirs.Id || list[0].URL != theirs.URL {
+		t.Errorf("team autre's commands after the refusal: %d, want only theirs, untouched", len(list))
+	}
+}
+
 func TestBackupWhileServing(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "copy.db")
 	if out, err := balise.Command(context.Background(), "backup", file); err != nil {

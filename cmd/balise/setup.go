@@ -133,6 +133,16 @@ func (s *Setup) ensureTeam(ctx context.Context, admin *model.Client4, db *storag
 	if err != nil {
 		return mattermost.Describe(fmt.Sprintf("list the commands of team %q", name), err)
 	}
+	// Check every trigger before registering any: a taken one stops setup
+	// with nothing half-done in the team.
+	for _, spec := range text.SlashCommands() {
+		for _, c := range existing {
+			if c.Trigger == spec.Trigger && c.DeleteAt == 0 && c.DisplayName != spec.DisplayName {
+				return fmt.Errorf("in team %q, /%s already belongs to another integration (%q): remove or rename it, then run setup again",
+					name, c.Trigger, c.DisplayName)
+			}
+		}
+	}
 	url := strings.TrimSuffix(s.publicURL, "/") + commands.CommandPath
 	for _, spec := range text.SlashCommands() {
 		want := &model.Command{TeamId: team.Id, Trigger: spec.Trigger, Method: model.CommandMethodPost, URL: url,
@@ -153,9 +163,6 @@ func (s *Setup) ensureCommand(ctx context.Context, admin *model.Client4, existin
 	for _, c := range existing {
 		if c.Trigger != want.Trigger || c.DeleteAt != 0 {
 			continue
-		}
-		if c.DisplayName != want.DisplayName {
-			return nil, fmt.Errorf("/%s already belongs to another integration (%q): remove or rename it, then run setup again", c.Trigger, c.DisplayName)
 		}
 		if c.URL == want.URL && c.Method == want.Method && c.AutoCompleteDesc == want.AutoCompleteDesc &&
 			c.AutoCompleteHint == want.AutoCompleteHint && c.DisplayName == want.DisplayName && c.AutoComplete {

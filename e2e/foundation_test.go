@@ -108,12 +108,17 @@ func TestClicksAreVerified(t *testing.T) {
 
 // A dialog submission whose state Balise did not sign is refused.
 func TestForgedDialogStateIsRefused(t *testing.T) {
+	before := count(t, `SELECT COUNT(*) FROM decision`)
 	_, _, err := camille.Client.SubmitInteractiveDialog(context.Background(), model.SubmitDialogRequest{
 		URL: balise.URL + "/dialogs", CallbackId: "decide", State: "e30.forged",
-		ChannelId: mm.Channel.Id, TeamId: mm.Team.Id, Submission: map[string]any{"title": "x"},
+		ChannelId: mm.Channel.Id, TeamId: mm.Team.Id,
+		Submission: map[string]any{"title": "Forged", "kind": "proposal", "closes": "7d"},
 	})
 	if err == nil {
 		t.Error("forged dialog state: got success, want refused")
+	}
+	if after := count(t, `SELECT COUNT(*) FROM decision`); after != before {
+		t.Errorf("a forged dialog wrote a decision: %d before, %d after", before, after)
 	}
 }
 

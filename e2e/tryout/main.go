@@ -59,7 +59,8 @@ Balise is up.
               admin / Admin-passw0rd!   camille / Passw0rd-camille! (fr)   alex / Passw0rd-alex! (en)
   Balise      %s   database %s
 Type a command as camille in ~town-square, e.g. /balise help or /outil partager des fichiers.
-Type "as alex" to switch member, Ctrl-D or Ctrl-C to stop everything.
+Type "as alex" to switch member, "click Agree" to click the newest button labelled so,
+Ctrl-D or Ctrl-C to stop everything.
 `, mm.URL, b.URL, b.DB)
 	return repl(ctx, mm, users)
 }
@@ -97,6 +98,10 @@ func repl(ctx context.Context, mm *mmtest.Mattermost, users map[string]*mmtest.U
 			}
 			continue
 		}
+		if label, ok := strings.CutPrefix(line, "click "); ok {
+			click(ctx, mm, users[who], label)
+			continue
+		}
 		if !strings.HasPrefix(line, "/") {
 			continue
 		}
@@ -115,6 +120,30 @@ func repl(ctx context.Context, mm *mmtest.Mattermost, users map[string]*mmtest.U
 			}
 		}
 	}
+}
+
+// click clicks the newest button of the town square whose label contains
+// label, as the member would.
+func click(ctx context.Context, mm *mmtest.Mattermost, u *mmtest.User, label string) {
+	posts, err := u.Posts(ctx, mm.Channel.Id)
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	for _, p := range posts {
+		if id := mmtest.ActionID(p, label); id != "" {
+			if err := u.Click(ctx, p.Id, id); err != nil {
+				fmt.Println("error:", err)
+				return
+			}
+			time.Sleep(time.Second)
+			if p, _, err := u.Client.GetPost(ctx, p.Id, ""); err == nil {
+				fmt.Printf("[post %s]\n%s\n", p.Id, mmtest.PostText(p))
+			}
+			return
+		}
+	}
+	fmt.Printf("no button %q in the town square\n", label)
 }
 
 func isTerminal() bool {

@@ -40,7 +40,9 @@ func TestJobsRunAtStartThenEveryInterval(t *testing.T) {
 		}
 	}
 	wait(1)
-	clock.BlockUntil(1)
+	if err := clock.BlockUntilContext(context.Background(), 1); err != nil {
+		t.Fatal(err)
+	}
 	clock.Advance(time.Minute)
 	wait(2)
 }

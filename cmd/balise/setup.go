@@ -182,7 +182,7 @@ func (s *Setup) ensureCommand(ctx context.Context, admin *model.Client4, existin
 		return nil, mattermost.Describe("register /"+want.Trigger, err)
 	}
 	if created.Token == "" {
-		return nil, errors.New("Mattermost gave no token")
+		return nil, errors.New("mattermost gave no token")
 	}
 	s.out("registered /%s", created.Trigger)
 	return created, nil

@@ -19,7 +19,7 @@ import (
 )
 
 type toolRig struct {
-	t    *testing.T
+	t    testing.TB
 	srv  *Server
 	chat *fakeChat
 	db   *storage.DB
@@ -27,7 +27,7 @@ type toolRig struct {
 
 // MustToolServer returns a server on fakes and a database holding the
 // shipped catalogue, with an optional assistant.
-func MustToolServer(t *testing.T, llm bot.Assistant) *toolRig {
+func MustToolServer(t testing.TB, llm bot.Assistant) *toolRig {
 	t.Helper()
 	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "b.db"))
 	if err != nil {

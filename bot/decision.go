@@ -195,16 +195,6 @@ func (d *Decision) Eligible(userID string) bool {
 	return false
 }
 
-// Choice returns the index of an option, -1 when unknown.
-func (d *Decision) Choice(option string) int {
-	for i, o := range d.Options {
-		if o == option {
-			return i
-		}
-	}
-	return -1
-}
-
 // RemindAt is when the undecided get a reminder: 24 hours before the close,
 // or half-way for decisions shorter than two days.
 func (d *Decision) RemindAt() time.Time {
@@ -252,51 +242,65 @@ type DecisionFilter struct {
 	Limit  int
 }
 
-// Decisions keeps the team's decisions, stances and their history. Every
-// method takes the team id: a team never sees another's decisions. Methods
-// return ENOTFOUND for a decision number unknown in the team, and wrapped
-// errors for failures of the database.
+// Decisions keeps the team's decisions, stances and their history. It is
+// called by the HTTP face (commands, clicks, dialogs) and by the scheduled
+// jobs. Decisions are looked up by team and number, or by the id a signed
+// button or dialog carries: a team never sees another's decisions. Methods
+// return ENOTFOUND for a decision unknown (in the team), the errors named
+// below, and wrapped errors for failures of the database.
 type Decisions interface {
 	// CreateDecision stores a new decision and gives it its number and id.
 	// Called when a member opens a decision, before the card is posted.
 	CreateDecision(ctx context.Context, d *Decision) error
-	// DeleteDecision removes a decision whose card could not be posted.
+	// DeleteDecision removes a decision whose card could not be posted;
+	// called right after CreateDecision.
 	DeleteDecision(ctx context.Context, id int64) error
-	// SetDecisionPost records the card's post id.
+	// SetDecisionPost records the card's post id once it is posted.
 	SetDecisionPost(ctx context.Context, id int64, postID string) error
-	// Decision returns a team's decision by number.
+	// Decision returns a team's decision by number (/decide show, close,
+	// outcome).
 	Decision(ctx context.Context, teamID string, number int) (*Decision, error)
 	// DecisionByID returns a decision by id, for buttons and dialogs.
 	DecisionByID(ctx context.Context, id int64) (*Decision, error)
-	// ListDecisions returns the team's decisions matching f, newest first.
+	// ListDecisions returns the team's decisions matching f, newest first
+	// (/decide list, log, export).
 	ListDecisions(ctx context.Context, teamID string, f DecisionFilter) ([]*Decision, error)
-	// Tally counts the current stances.
+	// Tally counts the current stances, for cards, lists and exports.
 	Tally(ctx context.Context, id int64) (Tally, error)
 	// TakeStance records a member's stance (and keeps the change with its
-	// time). ECONFLICT when the decision is closed. It returns whether the
-	// stance is new or changed.
+	// time); called on a vote click or a reason. ECONFLICT when the
+	// decision is closed or its closing time has passed. It returns whether
+	// the stance is new or changed.
 	TakeStance(ctx context.Context, id int64, userID string, s Stance) (changed bool, err error)
-	// StanceOf returns a member's current stance, false when none.
+	// StanceOf returns a member's current stance, false when none; called
+	// to prefill the reason dialog. After an anonymous decision's close it
+	// always returns false.
 	StanceOf(ctx context.Context, id int64, userID string) (Stance, bool, error)
-	// Undecided returns the eligible voters without a stance.
+	// Undecided returns the eligible voters without a stance; called to
+	// build reminders.
 	Undecided(ctx context.Context, id int64) ([]string, error)
 	// Close closes the decision, forgets who chose what if it is
 	// anonymous, and queues what announce returns for the final tally, in
 	// one transaction. It returns false when it was already closed: closing
 	// happens once. Called by the closing job and by "Close now".
 	CloseDecision(ctx context.Context, id int64, announce func(*Decision, Tally) []Envelope) (bool, error)
-	// SetOutcome records the outcome statement of a closed decision.
+	// SetOutcome records the outcome statement of a closed decision
+	// (outcome dialog or /decide outcome); ECONFLICT while it is open.
 	SetOutcome(ctx context.Context, id int64, outcome string) error
-	// Due returns the open decisions whose closing time has passed.
+	// Due returns the open decisions whose closing time has passed; called
+	// by the closing job.
 	Due(ctx context.Context, now time.Time) ([]*Decision, error)
 	// ClaimReminder marks the decision reminded and queues the reminders
 	// in one transaction, and returns false when it was already: the
 	// reminder goes out once.
 	ClaimReminder(ctx context.Context, id int64, reminders []Envelope) (bool, error)
-	// ReminderDue returns the open decisions whose reminder is due.
+	// ReminderDue returns the open decisions whose reminder is due and
+	// whose closing time has not passed; called by the reminder job.
 	ReminderDue(ctx context.Context, now time.Time) ([]*Decision, error)
-	// StaleCards returns the decisions whose card shows an older revision.
+	// StaleCards returns the decisions whose card shows an older revision;
+	// called by the job that re-renders cards.
 	StaleCards(ctx context.Context) ([]*Decision, error)
-	// CardShown records that the card shows revision.
+	// CardShown records that the card shows revision; called after a card
+	// update succeeded.
 	CardShown(ctx context.Context, id int64, revision int) error
 }

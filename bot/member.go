@@ -25,8 +25,10 @@ type Request struct {
 // Preferences keeps what members choose in Balise.
 type Preferences interface {
 	// Lang returns the language the member chose with /balise lang, or ""
-	// when they never chose. Called by the command and action handlers.
+	// when they never chose. Called by every handler, to speak to the
+	// member; returns only wrapped database errors.
 	Lang(ctx context.Context, teamID, userID string) (Lang, error)
-	// SetLang records the member's choice; "" forgets it.
+	// SetLang records the member's choice; "" forgets it. Called by
+	// /balise lang and its buttons; returns only wrapped database errors.
 	SetLang(ctx context.Context, teamID, userID string, l Lang) error
 }

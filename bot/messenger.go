@@ -31,8 +31,9 @@ type Button struct {
 	Context map[string]any
 }
 
-// Messenger talks to the chat as the bot. Every method returns an EINTERNAL
-// error when Mattermost cannot be reached after retries.
+// Messenger talks to the chat as the bot. It is called by the HTTP face and
+// by the scheduled jobs. Every method returns an internal error when
+// Mattermost cannot be reached after retries or refuses the call.
 type Messenger interface {
 	// Post creates a post and returns its id.
 	Post(ctx context.Context, m Message) (string, error)
@@ -65,8 +66,6 @@ type Messenger interface {
 	// IsSystemAdmin reports whether a member administers the server.
 	// Called before anyone edits the tool catalogue, which teams share.
 	IsSystemAdmin(ctx context.Context, userID string) (bool, error)
-	// Ping reports whether Mattermost answers.
-	Ping(ctx context.Context) error
 }
 
 // File is a file attached to a post.

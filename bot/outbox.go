@@ -20,6 +20,8 @@ type Letter struct {
 
 // Outbox keeps what Balise must post until Mattermost took it: messages are
 // stored before they are sent, so that an outage or a restart loses none.
+// Letters are queued by the HTTP face and the jobs, and sent by the
+// delivery job; every method returns only wrapped database errors.
 type Outbox interface {
 	// Enqueue stores envelopes to send for a team.
 	Enqueue(ctx context.Context, teamID string, envs ...Envelope) error

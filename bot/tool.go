@@ -236,7 +236,8 @@ type Catalogue interface {
 	// Tools returns every entry, free or not, ordered by id, with the
 	// version they are at. Called to build the search index and by export.
 	Tools(ctx context.Context) ([]*Tool, int64, error)
-	// Tool returns an entry by id; ENOTFOUND when there is none.
+	// Tool returns an entry by id; ENOTFOUND when there is none. Called by
+	// /tool edit, to tell a real change from a form saved as it was.
 	Tool(ctx context.Context, id string) (*Tool, error)
 	// AddTool stores a new entry made by an administrator; ECONFLICT when
 	// its id is taken. Called by /tool add.
@@ -245,10 +246,6 @@ type Catalogue interface {
 	// upgrade of Balise never overwrites it; ENOTFOUND when the id is
 	// unknown. Called by /tool edit.
 	EditTool(ctx context.Context, t *Tool) error
-	// ImportTools adds or replaces all the entries at once, marked edited
-	// locally, or none when anything fails. Called by `balise catalogue
-	// import` with entries already validated.
-	ImportTools(ctx context.Context, tools []*Tool) error
 	// AddFeedback records a member's feedback; ENOTFOUND when the tool is
 	// unknown. Called by /tool feedback.
 	AddFeedback(ctx context.Context, f Feedback) error

@@ -48,6 +48,20 @@ func (s *Server) clickVote(ctx context.Context, c *Click) (string, error) {
 	return s.text.T(c.Lang, "decide.voted", "choice", s.optionLabel(c.Lang, d, choice)), nil
 }
 
+// submittedDecision loads the decision a signed dialog state names, in the
+// team the state was signed for.
+func (s *Server) submittedDecision(ctx context.Context, sub *Submission) (*bot.Decision, error) {
+	id, _ := strconv.ParseInt(sub.State["d"], 10, 64)
+	d, err := s.decisions.DecisionByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if d.TeamID != sub.TeamID {
+		return nil, bot.Errorf(bot.ENOTFOUND, "decide.error.not_found")
+	}
+	return d, nil
+}
+
 func (s *Server) mayVote(d *bot.Decision, userID string) error {
 	if !d.Open() {
 		return bot.Errorf(bot.ECONFLICT, "decide.error.closed")
@@ -86,12 +100,15 @@ func (s *Server) clickReason(ctx context.Context, c *Click) (string, error) {
 	if err := s.mayVote(d, c.UserID); err != nil {
 		return "", err
 	}
-	current, _, err := s.decisions.StanceOf(ctx, d.ID, c.UserID)
+	current, voted, err := s.decisions.StanceOf(ctx, d.ID, c.UserID)
 	if err != nil {
 		return "", err
 	}
 	l := c.Lang
-	stance := bot.Field{Name: "stance", Label: s.text.T(l, "decide.dialog.stance"), Kind: "radio", Default: strconv.Itoa(current.Choice)}
+	stance := bot.Field{Name: "stance", Label: s.text.T(l, "decide.dialog.stance"), Kind: "radio"}
+	if voted {
+		stance.Default = strconv.Itoa(current.Choice) // a member who has not voted chooses here
+	}
 	for i := range d.Options {
 		stance.Options = append(stance.Options, bot.Option{Label: s.optionLabel(l, d, i), Value: strconv.Itoa(i)})
 	}
@@ -102,8 +119,7 @@ func (s *Server) clickReason(ctx context.Context, c *Click) (string, error) {
 }
 
 func (s *Server) submitReason(ctx context.Context, sub *Submission) (map[string]string, error) {
-	id, _ := strconv.ParseInt(sub.State["d"], 10, 64)
-	d, err := s.decisions.DecisionByID(ctx, id)
+	d, err := s.submittedDecision(ctx, sub)
 	if err != nil {
 		return nil, err
 	}
@@ -196,8 +212,7 @@ func (s *Server) clickOutcome(ctx context.Context, c *Click) (string, error) {
 }
 
 func (s *Server) submitOutcome(ctx context.Context, sub *Submission) (map[string]string, error) {
-	id, _ := strconv.ParseInt(sub.State["d"], 10, 64)
-	d, err := s.decisions.DecisionByID(ctx, id)
+	d, err := s.submittedDecision(ctx, sub)
 	if err != nil {
 		return nil, err
 	}

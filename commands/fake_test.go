@@ -108,8 +108,6 @@ func (f *fakeChat) IsTeamAdmin(ctx context.Context, teamID, userID string) (bool
 	return f.admins[userID], nil
 }
 
-func (f *fakeChat) Ping(ctx context.Context) error { return nil }
-
 func (f *fakeChat) post(id string) bot.Message {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -39,21 +39,3 @@ func (d *DB) SlashCommandToken(ctx context.Context, teamID, trigger string) (str
 	}
 	return token, nil
 }
-
-// SlashCommands lists the commands of every team.
-func (d *DB) SlashCommands(ctx context.Context) ([]SlashCommand, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT team_id, trigger, command_id, token FROM slash_command ORDER BY team_id, trigger`)
-	if err != nil {
-		return nil, fmt.Errorf("list commands: %w", err)
-	}
-	defer rows.Close()
-	var out []SlashCommand
-	for rows.Next() {
-		var c SlashCommand
-		if err := rows.Scan(&c.TeamID, &c.Trigger, &c.CommandID, &c.Token); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
-}

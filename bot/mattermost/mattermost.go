@@ -56,12 +56,6 @@ func New(serverURL, token, botID, actionURL string) *Client {
 		members: map[string]cachedMember{}, dms: map[string]string{}}
 }
 
-// API gives the underlying client to the set-up code.
-func (c *Client) API() *model.Client4 { return c.api }
-
-// BotID returns the bot's user id.
-func (c *Client) BotID() string { return c.botID }
-
 func (c *Client) toPost(m bot.Message) *model.Post {
 	p := &model.Post{ChannelId: m.ChannelID, RootId: m.RootID, Message: m.Text, PendingPostId: pendingID(c.botID, m.Key)}
 	c.attachCard(p, m.Card)
@@ -197,7 +191,7 @@ func (c *Client) JoinChannel(ctx context.Context, channelID string) error {
 	return internal("join channel", err)
 }
 
-// Ping implements bot.Messenger.
+// Ping reports whether Mattermost answers, for readiness.
 func (c *Client) Ping(ctx context.Context) error {
 	if _, _, err := c.api.GetPing(ctx); err != nil {
 		return internal("ping", err)

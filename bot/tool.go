@@ -225,29 +225,35 @@ type Usage struct {
 	Feedback []Feedback // the asking team's own feedback, newest first
 }
 
-// Catalogue keeps the tools, shared by every team of the server, and the
-// feedback that each team gives. Methods return wrapped errors for
-// failures of the database.
+// Catalogue keeps the tools and the feedback that each team gives. The
+// server's catalogue (shipped, or imported from the terminal) is shared by
+// every team; a team's admins add and edit entries for their own team
+// only, which stand in place of the shared ones for that team. Teams are
+// named by id, "" being the shared catalogue alone. Methods return wrapped
+// errors for failures of the database.
 type Catalogue interface {
 	// CatalogueVersion changes whenever an entry is added or changed, by
 	// this process or another (an import from the terminal). Called before
 	// each search to know whether the index must be rebuilt.
 	CatalogueVersion(ctx context.Context) (int64, error)
-	// Tools returns every entry, free or not, ordered by id, with the
-	// version they are at. Called to build the search index and by export.
-	Tools(ctx context.Context) ([]*Tool, int64, error)
-	// Tool returns an entry by id; ENOTFOUND when there is none. Called by
-	// /tool edit, to tell a real change from a form saved as it was.
-	Tool(ctx context.Context, id string) (*Tool, error)
-	// AddTool stores a new entry made by an administrator; ECONFLICT when
-	// its id is taken. Called by /tool add.
-	AddTool(ctx context.Context, t *Tool) error
-	// EditTool replaces an entry, marking it edited locally so that an
-	// upgrade of Balise never overwrites it; ENOTFOUND when the id is
-	// unknown. Called by /tool edit.
-	EditTool(ctx context.Context, t *Tool) error
-	// AddFeedback records a member's feedback; ENOTFOUND when the tool is
-	// unknown. Called by /tool feedback.
+	// Tools returns every entry a team sees, free or not, ordered by id,
+	// with the version they are at. Called to build a team's search index,
+	// and by export with teamID "".
+	Tools(ctx context.Context, teamID string) ([]*Tool, int64, error)
+	// Tool returns an entry a team sees, by id; ENOTFOUND when there is
+	// none. Called by /tool edit, to tell a real change from a form saved
+	// as it was.
+	Tool(ctx context.Context, teamID, id string) (*Tool, error)
+	// AddTool stores a new entry made by a team's administrator, for that
+	// team; ECONFLICT when the team already sees that id. Called by /tool add.
+	AddTool(ctx context.Context, teamID string, t *Tool) error
+	// EditTool replaces an entry for a team, marking it edited locally so
+	// that an upgrade of Balise never overwrites it; other teams keep
+	// seeing the shared entry. ENOTFOUND when the team sees no such id.
+	// Called by /tool edit.
+	EditTool(ctx context.Context, teamID string, t *Tool) error
+	// AddFeedback records a member's feedback; ENOTFOUND when the team
+	// sees no such tool. Called by /tool feedback.
 	AddFeedback(ctx context.Context, f Feedback) error
 	// Usage returns how many teams gave feedback about a tool, and the
 	// feedback of team teamID, at most limit of them, newest first: a team

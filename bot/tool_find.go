@@ -135,35 +135,42 @@ func (ix *ToolIndex) CategoryCounts() map[string]int {
 	return counts
 }
 
-// ToolFinder keeps the search index of a catalogue, rebuilding it when the
+// ToolFinder keeps each team's search index, rebuilding it when the
 // catalogue's version changes, whoever changed it.
 type ToolFinder struct {
 	store   Catalogue
 	mu      sync.Mutex
+	indexes map[string]versionedIndex // by team id
+}
+
+type versionedIndex struct {
 	version int64
 	index   *ToolIndex
 }
 
 // NewToolFinder returns a finder over the catalogue.
-func NewToolFinder(c Catalogue) *ToolFinder { return &ToolFinder{store: c} }
+func NewToolFinder(c Catalogue) *ToolFinder {
+	return &ToolFinder{store: c, indexes: map[string]versionedIndex{}}
+}
 
-// Index returns the index of the catalogue as it is now.
-func (f *ToolFinder) Index(ctx context.Context) (*ToolIndex, error) {
+// Index returns the index of the catalogue as the team sees it now.
+func (f *ToolFinder) Index(ctx context.Context, teamID string) (*ToolIndex, error) {
 	v, err := f.store.CatalogueVersion(ctx)
 	if err != nil {
 		return nil, err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.index != nil && v == f.version {
-		return f.index, nil
+	if vi, ok := f.indexes[teamID]; ok && vi.version == v {
+		return vi.index, nil
 	}
-	tools, v, err := f.store.Tools(ctx)
+	tools, v, err := f.store.Tools(ctx, teamID)
 	if err != nil {
 		return nil, err
 	}
-	f.index, f.version = NewToolIndex(tools), v
-	return f.index, nil
+	ix := NewToolIndex(tools)
+	f.indexes[teamID] = versionedIndex{version: v, index: ix}
+	return ix, nil
 }
 
 // Boost raises a little the tools that teams of this server use, as their

@@ -43,7 +43,7 @@ var toolVerbs = map[string]string{
 }
 
 func (s *Server) runTool(ctx context.Context, in *Input) (string, error) {
-	ix, err := s.tools.Index(ctx)
+	ix, err := s.tools.Index(ctx, in.TeamID)
 	if err != nil {
 		return "", err
 	}

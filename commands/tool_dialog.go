@@ -11,10 +11,9 @@ import (
 )
 
 // mustAdminister returns EFORBIDDEN unless the member administers the
-// server: the catalogue is shared by every team, so a team's admin must
-// not change what other teams read.
+// team (or the server). What they add or edit is their team's alone.
 func (s *Server) mustAdminister(ctx context.Context, req bot.Request) error {
-	ok, err := s.chat.IsSystemAdmin(ctx, req.UserID)
+	ok, err := s.chat.IsTeamAdmin(ctx, req.TeamID, req.UserID)
 	if err != nil {
 		return err
 	}
@@ -78,7 +77,7 @@ func (s *Server) submitTool(ctx context.Context, sub *Submission) (map[string]st
 		t.ID = bot.ToolID(t.Name)
 	} else {
 		t.ID = id
-		if old, err := s.catalogue.Tool(ctx, id); err == nil {
+		if old, err := s.catalogue.Tool(ctx, sub.TeamID, id); err == nil {
 			unchanged := *t
 			unchanged.Checked = old.Checked
 			if toolJSON(&unchanged) == toolJSON(old) {
@@ -97,9 +96,9 @@ func (s *Server) submitTool(ctx context.Context, sub *Submission) (map[string]st
 	}
 	var err error
 	if id == "" {
-		err = s.catalogue.AddTool(ctx, t)
+		err = s.catalogue.AddTool(ctx, sub.TeamID, t)
 	} else {
-		err = s.catalogue.EditTool(ctx, t)
+		err = s.catalogue.EditTool(ctx, sub.TeamID, t)
 	}
 	if bot.ErrorCode(err) == bot.ECONFLICT {
 		return fieldErr("name", err)

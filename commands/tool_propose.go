@@ -27,7 +27,7 @@ func sanitizeID(s string) string {
 // clickPropose opens the decision form, titled "Adopt <tool>", with the
 // tool's description and website as details.
 func (s *Server) clickPropose(ctx context.Context, c *Click) (string, error) {
-	ix, err := s.tools.Index(ctx)
+	ix, err := s.tools.Index(ctx, c.TeamID)
 	if err != nil {
 		return "", err
 	}

@@ -169,7 +169,7 @@ func TestToolEditsAreForAdmins(t *testing.T) {
 	if err != nil || !strings.Contains(errs["license"], "SPDX") {
 		t.Fatalf("bad licence: got %v, %v, want an error on the licence field", errs, err)
 	}
-	if _, err := r.db.Tool(context.Background(), "pad-du-quartier"); bot.ErrorCode(err) != bot.ENOTFOUND {
+	if _, err := r.db.Tool(context.Background(), "team", "pad-du-quartier"); bot.ErrorCode(err) != bot.ENOTFOUND {
 		t.Fatalf("a refused form wrote the tool: %v", err)
 	}
 	values["license"] = "AGPL-3.0-or-later"

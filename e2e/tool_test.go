@@ -157,3 +157,38 @@ func TestToolAnswerProposesToTheBoard(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A team admin who is not a system admin edits the team's catalogue.
+func TestTeamAdminEditsTheTeamsCatalogue(t *testing.T) {
+	ctx := context.Background()
+	lea := user(t, "lea", "fr")
+	if _, err := mm.Admin.Client.UpdateTeamMemberRoles(ctx, mm.Team.Id, lea.Id, "team_user team_admin"); err != nil {
+		t.Fatal(err)
+	}
+	listener, err := lea.ListenDialogs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer listener.Close()
+	mustRun(t, lea, mm.Channel.Id, "/outil modifier framadate")
+	dlg, err := listener.Next(10 * time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := map[string]any{}
+	for _, e := range dlg.Dialog.Elements {
+		switch v := e.Default; e.Type {
+		case "bool":
+			values[e.Name] = v == "true"
+		default:
+			values[e.Name] = v
+		}
+	}
+	values["cost_fr"] = "Gratuit sur notre instance framadate.asso.example"
+	if resp, err := lea.Submit(ctx, dlg, mm.Channel.Id, mm.Team.Id, values); err != nil || resp != nil && len(resp.Errors) > 0 {
+		t.Fatalf("edit: %+v, %v", resp, err)
+	}
+	if got := mustRun(t, camille, mm.Channel.Id, "/outil fiche framadate"); !strings.Contains(got, "framadate.asso.example") {
+		t.Errorf("camille reads %q, want the team's edit", got)
+	}
+}

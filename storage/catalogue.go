@@ -49,7 +49,7 @@ func (d *DB) LoadCatalogue(ctx context.Context) (added, updated int, err error) 
 			hash := hex.EncodeToString(sum[:])
 			var old string
 			var local bool
-			err = tx.QueryRowContext(ctx, `SELECT shipped_hash, edited_locally FROM tool WHERE id = ?`, t.ID).Scan(&old, &local)
+			err = tx.QueryRowContext(ctx, `SELECT shipped_hash, edited_locally FROM tool WHERE team_id = '' AND id = ?`, t.ID).Scan(&old, &local)
 			switch {
 			case errors.Is(err, sql.ErrNoRows):
 				_, err = tx.ExecContext(ctx, `INSERT INTO tool (id, data, shipped_hash, updated_at) VALUES (?, ?, ?, ?)`,
@@ -59,7 +59,7 @@ func (d *DB) LoadCatalogue(ctx context.Context) (added, updated int, err error) 
 			case local || old == hash:
 				continue
 			default:
-				_, err = tx.ExecContext(ctx, `UPDATE tool SET data = ?, shipped_hash = ?, updated_at = ? WHERE id = ?`,
+				_, err = tx.ExecContext(ctx, `UPDATE tool SET data = ?, shipped_hash = ?, updated_at = ? WHERE team_id = '' AND id = ?`,
 					data, hash, d.Now().UnixMilli(), t.ID)
 				updated++
 			}
@@ -92,15 +92,20 @@ func (d *DB) CatalogueVersion(ctx context.Context) (int64, error) {
 	return v, nil
 }
 
+// teamView selects the catalogue as a team sees it: its own entries, and
+// the shared ones it did not replace. Its two arguments are the team id.
+const teamView = `SELECT data FROM tool WHERE team_id = ?
+	UNION ALL SELECT data FROM tool s WHERE s.team_id = '' AND NOT EXISTS (SELECT 1 FROM tool t WHERE t.team_id = ? AND t.id = s.id)`
+
 // Tools implements bot.Catalogue.
-func (d *DB) Tools(ctx context.Context) ([]*bot.Tool, int64, error) {
+func (d *DB) Tools(ctx context.Context, teamID string) ([]*bot.Tool, int64, error) {
 	var tools []*bot.Tool
 	var version int64
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT version FROM catalogue_version WHERE id = 1`).Scan(&version); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT data FROM tool ORDER BY id`)
+		rows, err := tx.QueryContext(ctx, `SELECT data FROM (`+teamView+`) ORDER BY json_extract(data, '$.id')`, teamID, teamID)
 		if err != nil {
 			return err
 		}
@@ -125,9 +130,9 @@ func (d *DB) Tools(ctx context.Context) ([]*bot.Tool, int64, error) {
 }
 
 // Tool implements bot.Catalogue.
-func (d *DB) Tool(ctx context.Context, id string) (*bot.Tool, error) {
+func (d *DB) Tool(ctx context.Context, teamID, id string) (*bot.Tool, error) {
 	var data []byte
-	err := d.db.QueryRowContext(ctx, `SELECT data FROM tool WHERE id = ?`, id).Scan(&data)
+	err := d.db.QueryRowContext(ctx, `SELECT data FROM tool WHERE id = ? AND team_id IN ('', ?) ORDER BY team_id DESC LIMIT 1`, id, teamID).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, bot.Errorf(bot.ENOTFOUND, "tool.error.not_found", "name", id)
 	}
@@ -141,39 +146,47 @@ func (d *DB) Tool(ctx context.Context, id string) (*bot.Tool, error) {
 	return t, nil
 }
 
+// seen counts the entries with this id that a team sees.
+func seen(ctx context.Context, tx *sql.Tx, teamID, id string) (int, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tool WHERE id = ? AND team_id IN ('', ?)`, id, teamID).Scan(&n)
+	return n, err
+}
+
 // AddTool implements bot.Catalogue.
-func (d *DB) AddTool(ctx context.Context, t *bot.Tool) error {
+func (d *DB) AddTool(ctx context.Context, teamID string, t *bot.Tool) error {
 	return d.inTx(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tool WHERE id = ?`, t.ID).Scan(&n); err != nil {
+		n, err := seen(ctx, tx, teamID, t.ID)
+		if err != nil {
 			return fmt.Errorf("add tool: %w", err)
 		}
 		if n > 0 {
 			return bot.Errorf(bot.ECONFLICT, "tool.error.exists", "id", t.ID)
 		}
-		return d.putLocal(ctx, tx, t)
+		return d.putLocal(ctx, tx, teamID, t)
 	})
 }
 
 // EditTool implements bot.Catalogue.
-func (d *DB) EditTool(ctx context.Context, t *bot.Tool) error {
+func (d *DB) EditTool(ctx context.Context, teamID string, t *bot.Tool) error {
 	return d.inTx(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tool WHERE id = ?`, t.ID).Scan(&n); err != nil {
+		n, err := seen(ctx, tx, teamID, t.ID)
+		if err != nil {
 			return fmt.Errorf("edit tool: %w", err)
 		}
 		if n == 0 {
 			return bot.Errorf(bot.ENOTFOUND, "tool.error.not_found", "name", t.ID)
 		}
-		return d.putLocal(ctx, tx, t)
+		return d.putLocal(ctx, tx, teamID, t)
 	})
 }
 
-// ImportTools implements bot.Catalogue.
+// ImportTools adds or replaces shared entries, all or none, marked edited
+// locally. Called by `balise catalogue import` with validated entries.
 func (d *DB) ImportTools(ctx context.Context, tools []*bot.Tool) error {
 	return d.inTx(ctx, func(tx *sql.Tx) error {
 		for _, t := range tools {
-			if err := d.putLocal(ctx, tx, t); err != nil {
+			if err := d.putLocal(ctx, tx, "", t); err != nil {
 				return err
 			}
 		}
@@ -181,22 +194,23 @@ func (d *DB) ImportTools(ctx context.Context, tools []*bot.Tool) error {
 	})
 }
 
-// putLocal stores an entry as edited locally and bumps the version. An
-// entry identical to the stored one changes nothing: re-importing an
-// export must not freeze shipped entries against upgrades.
-func (d *DB) putLocal(ctx context.Context, tx *sql.Tx, t *bot.Tool) error {
+// putLocal stores an entry for a team ("" for the shared catalogue) as
+// edited locally and bumps the version. An entry identical to the one the
+// team sees changes nothing: re-importing an export must not freeze
+// shipped entries against upgrades.
+func (d *DB) putLocal(ctx context.Context, tx *sql.Tx, teamID string, t *bot.Tool) error {
 	data, err := json.Marshal(t)
 	if err != nil {
 		return err
 	}
 	var stored []byte
-	err = tx.QueryRowContext(ctx, `SELECT data FROM tool WHERE id = ?`, t.ID).Scan(&stored)
+	err = tx.QueryRowContext(ctx, `SELECT data FROM tool WHERE id = ? AND team_id IN ('', ?) ORDER BY team_id DESC LIMIT 1`, t.ID, teamID).Scan(&stored)
 	if err == nil && bytes.Equal(stored, data) {
 		return nil
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO tool (id, data, edited_locally, updated_at) VALUES (?, ?, 1, ?)
-		ON CONFLICT (id) DO UPDATE SET data = excluded.data, edited_locally = 1, updated_at = excluded.updated_at`,
-		t.ID, data, d.Now().UnixMilli())
+	_, err = tx.ExecContext(ctx, `INSERT INTO tool (team_id, id, data, edited_locally, updated_at) VALUES (?, ?, ?, 1, ?)
+		ON CONFLICT (team_id, id) DO UPDATE SET data = excluded.data, edited_locally = 1, updated_at = excluded.updated_at`,
+		teamID, t.ID, data, d.Now().UnixMilli())
 	if err == nil {
 		err = bumpCatalogue(ctx, tx)
 	}
@@ -209,14 +223,14 @@ func (d *DB) putLocal(ctx context.Context, tx *sql.Tx, t *bot.Tool) error {
 // AddFeedback implements bot.Catalogue.
 func (d *DB) AddFeedback(ctx context.Context, f bot.Feedback) error {
 	return d.inTx(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tool WHERE id = ?`, f.ToolID).Scan(&n); err != nil {
+		n, err := seen(ctx, tx, f.TeamID, f.ToolID)
+		if err != nil {
 			return fmt.Errorf("add feedback: %w", err)
 		}
 		if n == 0 {
 			return bot.Errorf(bot.ENOTFOUND, "tool.error.not_found", "name", f.ToolID)
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO tool_feedback (tool_id, team_id, user_id, text, created_at) VALUES (?, ?, ?, ?, ?)`,
+		_, err = tx.ExecContext(ctx, `INSERT INTO tool_feedback (tool_id, team_id, user_id, text, created_at) VALUES (?, ?, ?, ?, ?)`,
 			f.ToolID, f.TeamID, f.UserID, f.Text, d.Now().UnixMilli())
 		if err != nil {
 			return fmt.Errorf("add feedback: %w", err)

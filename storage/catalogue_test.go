@@ -79,12 +79,12 @@ func TestLoadCatalogueKeepsLocalEdits(t *testing.T) {
 	if v2, _ := db.CatalogueVersion(ctx); v2 != v1 {
 		t.Errorf("version moved from %d to %d with nothing changed", v1, v2)
 	}
-	edited, err := db.Tool(ctx, "framadate")
+	edited, err := db.Tool(ctx, "", "framadate")
 	if err != nil {
 		t.Fatal(err)
 	}
 	edited.Description.FR = "Notre instance : framadate.asso.example"
-	if err := db.EditTool(ctx, edited); err != nil {
+	if err := db.EditTool(ctx, "", edited); err != nil {
 		t.Fatal(err)
 	}
 	if v3, _ := db.CatalogueVersion(ctx); v3 == v1 {
@@ -97,10 +97,10 @@ func TestLoadCatalogueKeepsLocalEdits(t *testing.T) {
 	if err != nil || added != 0 || updated != 1 {
 		t.Fatalf("upgrade: added %d, updated %d, %v; want 0 added, 1 updated", added, updated, err)
 	}
-	if got, _ := db.Tool(ctx, "framadate"); got.Description.FR != edited.Description.FR {
+	if got, _ := db.Tool(ctx, "", "framadate"); got.Description.FR != edited.Description.FR {
 		t.Errorf("after an upgrade framadate reads %q, want the local edit", got.Description.FR)
 	}
-	if got, _ := db.Tool(ctx, "nextcloud"); got.Description.FR == "old" {
+	if got, _ := db.Tool(ctx, "", "nextcloud"); got.Description.FR == "old" {
 		t.Error("nextcloud was not updated by the upgrade")
 	}
 }
@@ -108,19 +108,19 @@ func TestLoadCatalogueKeepsLocalEdits(t *testing.T) {
 func TestAddAndImportTools(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenCatalogue(t)
-	tool, err := db.Tool(ctx, "framadate")
+	tool, err := db.Tool(ctx, "", "framadate")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.AddTool(ctx, tool); bot.ErrorCode(err) != bot.ECONFLICT {
+	if err := db.AddTool(ctx, "", tool); bot.ErrorCode(err) != bot.ECONFLICT {
 		t.Errorf("adding an existing id: got %v, want ECONFLICT", err)
 	}
-	if _, err := db.Tool(ctx, "nothing-here"); bot.ErrorCode(err) != bot.ENOTFOUND {
+	if _, err := db.Tool(ctx, "", "nothing-here"); bot.ErrorCode(err) != bot.ENOTFOUND {
 		t.Errorf("unknown tool: got %v, want ENOTFOUND", err)
 	}
 	missing := *tool
 	missing.ID = "nothing-here"
-	if err := db.EditTool(ctx, &missing); bot.ErrorCode(err) != bot.ENOTFOUND {
+	if err := db.EditTool(ctx, "", &missing); bot.ErrorCode(err) != bot.ENOTFOUND {
 		t.Errorf("editing an unknown tool: got %v, want ENOTFOUND", err)
 	}
 	a, b := *tool, *tool
@@ -129,7 +129,7 @@ func TestAddAndImportTools(t *testing.T) {
 	if err := db.ImportTools(ctx, []*bot.Tool{&a, &b}); err != nil {
 		t.Fatal(err)
 	}
-	tools, _, err := db.Tools(ctx)
+	tools, _, err := db.Tools(ctx, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func TestReimportingAShippedEntryKeepsItShipped(t *testing.T) {
 	if _, _, err := db.LoadCatalogue(ctx); err != nil {
 		t.Fatal(err)
 	}
-	tool, err := db.Tool(ctx, "nextcloud")
+	tool, err := db.Tool(ctx, "", "nextcloud")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,5 +198,54 @@ func TestReimportingAShippedEntryKeepsItShipped(t *testing.T) {
 	var local bool
 	if err := raw.QueryRow(`SELECT edited_locally FROM tool WHERE id = 'nextcloud'`).Scan(&local); err != nil || local {
 		t.Errorf("edited_locally = %v (%v), want false for an identical import", local, err)
+	}
+}
+
+// A team's admins change what their team sees, never what others see.
+func TestTeamEditsStayWithTheTeam(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenCatalogue(t)
+	shared, err := db.Tool(ctx, "", "framadate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := *shared
+	edited.Website = "https://sondages.asso-a.example"
+	if err := db.EditTool(ctx, "A", &edited); err != nil {
+		t.Fatal(err)
+	}
+	added := *shared
+	added.ID, added.Name = "sondages-a", "Sondages A"
+	if err := db.AddTool(ctx, "A", &added); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.Tool(ctx, "A", "framadate"); got.Website != edited.Website {
+		t.Errorf("team A reads %s, want its edit", got.Website)
+	}
+	if got, _ := db.Tool(ctx, "B", "framadate"); got.Website != shared.Website {
+		t.Errorf("team B reads %s, want the shared entry", got.Website)
+	}
+	if _, err := db.Tool(ctx, "B", "sondages-a"); bot.ErrorCode(err) != bot.ENOTFOUND {
+		t.Errorf("team B sees team A's tool: %v", err)
+	}
+	if err := db.EditTool(ctx, "B", &added); bot.ErrorCode(err) != bot.ENOTFOUND {
+		t.Errorf("team B edits team A's tool: got %v, want not found", err)
+	}
+	toolsA, _, _ := db.Tools(ctx, "A")
+	toolsB, _, _ := db.Tools(ctx, "B")
+	if len(toolsA) != len(toolsB)+1 {
+		t.Errorf("team A sees %d entries, team B %d; want one more for A", len(toolsA), len(toolsB))
+	}
+	count := 0
+	for _, x := range toolsA {
+		if x.ID == "framadate" {
+			count++
+			if x.Website != edited.Website {
+				t.Errorf("team A's list holds the shared framadate")
+			}
+		}
+	}
+	if count != 1 {
+		t.Errorf("team A's list holds framadate %d times, want once", count)
 	}
 }

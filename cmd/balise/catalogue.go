@@ -79,7 +79,7 @@ YYYY-MM-DD. Imported entries count as local edits: upgrades keep them.
 }
 
 func exportCatalogue(ctx context.Context, db *storage.DB, file, ext string) error {
-	tools, _, err := db.Tools(ctx)
+	tools, _, err := db.Tools(ctx, "")
 	if err != nil {
 		return err
 	}

@@ -60,7 +60,7 @@ func mustTool(tb testing.TB, dbPath, id string) error {
 		tb.Fatal(err)
 	}
 	defer db.Close()
-	_, err = db.Tool(context.Background(), id)
+	_, err = db.Tool(context.Background(), "", id)
 	return err
 }
 

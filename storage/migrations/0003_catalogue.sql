@@ -1,14 +1,19 @@
--- The tool catalogue, shared by every team of the server. Each entry is
--- kept as the JSON of the data file. shipped_hash is the hash of the entry
--- as Balise shipped it when it was loaded; edited_locally marks entries an
--- administrator added, edited or imported, which an upgrade never
--- overwrites.
+-- The tool catalogue. Rows with team_id '' are the server's, shared by
+-- every team: the shipped entries and what is imported from the terminal.
+-- A team's admins add and edit entries for their team only: a row with
+-- their team_id adds an entry or stands, for that team, in place of the
+-- shared one with the same id. Each entry is kept as the JSON of the data
+-- file. shipped_hash is the hash of the entry as Balise shipped it when it
+-- was loaded; edited_locally marks entries added, edited or imported,
+-- which an upgrade never overwrites.
 CREATE TABLE tool (
-	id             TEXT    PRIMARY KEY,
+	team_id        TEXT    NOT NULL DEFAULT '',
+	id             TEXT    NOT NULL,
 	data           TEXT    NOT NULL,
 	shipped_hash   TEXT    NOT NULL DEFAULT '',
 	edited_locally INTEGER NOT NULL DEFAULT 0,
-	updated_at     INTEGER NOT NULL -- unix milliseconds
+	updated_at     INTEGER NOT NULL, -- unix milliseconds
+	PRIMARY KEY (team_id, id)
 );
 
 -- Changes whenever the catalogue does, so that a running Balise rebuilds
@@ -22,7 +27,7 @@ INSERT INTO catalogue_version (id, version) VALUES (1, 0);
 -- What members of a team say of a tool they use.
 CREATE TABLE tool_feedback (
 	id         INTEGER PRIMARY KEY,
-	tool_id    TEXT    NOT NULL REFERENCES tool (id),
+	tool_id    TEXT    NOT NULL,
 	team_id    TEXT    NOT NULL,
 	user_id    TEXT    NOT NULL,
 	text       TEXT    NOT NULL,

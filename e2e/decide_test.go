@@ -430,3 +430,23 @@ func TestDecisionFromTheForm(t *testing.T) {
 	click(t, camille, p, "Relancer les indécis")
 	dmFromBot(t, camille, "Choisir un outil de visio", 15*time.Second) // camille has not voted: she is reminded too
 }
+
+// A decision typed in a direct message gets a clear answer, and nothing is stored.
+func TestDecisionInADirectMessage(t *testing.T) {
+	dm, err := camille.DirectChannelWith(context.Background(), alex.Id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := count(t, `SELECT COUNT(*) FROM decision`)
+	// As the apps do, the command carries the team the member is in.
+	resp, _, err := camille.Client.ExecuteCommandWithTeam(context.Background(), dm.Id, mm.Team.Id, `/decision "En privé" --fermeture 1j`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(resp.Text, "ouvrez plutôt la décision dans un canal") {
+		t.Errorf("a decision in a DM answers %q", resp.Text)
+	}
+	if after := count(t, `SELECT COUNT(*) FROM decision`); after != before {
+		t.Error("a refused decision was stored")
+	}
+}

@@ -185,8 +185,8 @@ func (c *Client) JoinChannel(ctx context.Context, channelID string) error {
 	if err == nil {
 		return nil
 	}
-	if resp != nil && (resp.StatusCode == http.StatusForbidden || resp.StatusCode == http.StatusNotFound) {
-		return bot.Errorf(bot.ECONFLICT, "error.channel_private")
+	if resp != nil && (resp.StatusCode == http.StatusForbidden || resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusBadRequest) {
+		return bot.Errorf(bot.ECONFLICT, "error.channel_private") // private channel, or a direct message
 	}
 	return internal("join channel", err)
 }

@@ -294,6 +294,10 @@ type Decisions interface {
 	// in one transaction, and returns false when it was already: the
 	// reminder goes out once.
 	ClaimReminder(ctx context.Context, id int64, reminders []Envelope) (bool, error)
+	// ClaimAskedReminder queues the reminders the author asked for, unless
+	// they asked less than gap ago (a double click): it returns false then.
+	// Called by the "Remind the undecided" button.
+	ClaimAskedReminder(ctx context.Context, id int64, reminders []Envelope, gap time.Duration) (bool, error)
 	// ReminderDue returns the open decisions whose reminder is due and
 	// whose closing time has not passed; called by the reminder job.
 	ReminderDue(ctx context.Context, now time.Time) ([]*Decision, error)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 
 	"balise/bot"
 )
@@ -168,6 +169,10 @@ func (s *Server) clickClose(ctx context.Context, c *Click) (string, error) {
 	return s.closeNow(ctx, d, c.UserID, c.Lang)
 }
 
+// askedReminderGap is the least time between two reminders the author
+// asks for: a double click, or an impatient author, does not send twice.
+const askedReminderGap = 10 * time.Minute
+
 // clickRemind sends the undecided a reminder now, at the author's request.
 func (s *Server) clickRemind(ctx context.Context, c *Click) (string, error) {
 	d, err := s.clickedDecision(ctx, c)
@@ -184,8 +189,12 @@ func (s *Server) clickRemind(ctx context.Context, c *Click) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := s.outbox.Enqueue(ctx, d.TeamID, reminders...); err != nil {
+	claimed, err := s.decisions.ClaimAskedReminder(ctx, d.ID, reminders, askedReminderGap)
+	if err != nil {
 		return "", err
+	}
+	if !claimed {
+		return s.text.T(c.Lang, "decide.reminded_recently"), nil
 	}
 	s.kick()
 	if len(reminders) == 0 {

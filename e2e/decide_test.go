@@ -428,7 +428,20 @@ func TestDecisionFromTheForm(t *testing.T) {
 		t.Error("a member who is not the author closed the decision")
 	}
 	click(t, camille, p, "Relancer les indécis")
+	click(t, camille, p, "Relancer les indécis")                       // a double click reminds once
 	dmFromBot(t, camille, "Choisir un outil de visio", 15*time.Second) // camille has not voted: she is reminded too
+	time.Sleep(2 * time.Second)                                        // let a second reminder arrive, if one was sent
+	dm, _ := camille.DirectChannelWith(ctx, botID(t))
+	posts, _ := camille.Posts(ctx, dm.Id)
+	reminders := 0
+	for _, p := range posts {
+		if strings.Contains(mmtest.PostText(p), "Choisir un outil de visio") {
+			reminders++
+		}
+	}
+	if reminders != 1 {
+		t.Errorf("camille got %d reminders after a double click, want 1", reminders)
+	}
 }
 
 // A decision typed in a direct message gets a clear answer, and nothing is stored.

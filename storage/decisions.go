@@ -265,6 +265,26 @@ func (d *DB) ClaimReminder(ctx context.Context, id int64, reminders []bot.Envelo
 	return claimed, err
 }
 
+// ClaimAskedReminder implements bot.Decisions.
+func (d *DB) ClaimAskedReminder(ctx context.Context, id int64, reminders []bot.Envelope, gap time.Duration) (bool, error) {
+	claimed := false
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		now := d.Now().UnixMilli()
+		var teamID string
+		err := tx.QueryRowContext(ctx, `UPDATE decision SET asked_at = ? WHERE id = ? AND asked_at <= ? RETURNING team_id`,
+			now, id, now-gap.Milliseconds()).Scan(&teamID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		claimed = true
+		return d.enqueue(ctx, tx, teamID, reminders)
+	})
+	return claimed, err
+}
+
 // StaleCards implements bot.Decisions.
 func (d *DB) StaleCards(ctx context.Context) ([]*bot.Decision, error) {
 	return d.manyDecisions(ctx, `post_id != '' AND card_revision < revision ORDER BY id`)

@@ -286,3 +286,23 @@ func TestListDecisionsSearchesTheRegister(t *testing.T) {
 		t.Errorf("team B sees %d of team A's decisions", len(got))
 	}
 }
+
+func TestAskedReminderIsNotDoubled(t *testing.T) {
+	db, _ := MustOpen(t)
+	ctx := context.Background()
+	d := MustCreate(t, db, newDecision("A", false))
+	env := []bot.Envelope{{ToUserID: "a", Message: bot.Message{Text: "vote"}}}
+	if ok, err := db.ClaimAskedReminder(ctx, d.ID, env, 10*time.Minute); !ok || err != nil {
+		t.Fatalf("first ask = %v, %v", ok, err)
+	}
+	if ok, _ := db.ClaimAskedReminder(ctx, d.ID, env, 10*time.Minute); ok {
+		t.Error("a second ask at once was accepted")
+	}
+	db.Now = func() time.Time { return clock.Add(11 * time.Minute) }
+	if ok, _ := db.ClaimAskedReminder(ctx, d.ID, env, 10*time.Minute); !ok {
+		t.Error("an ask 11 minutes later was refused")
+	}
+	if letters, _ := db.Pending(ctx, 10); len(letters) != 2 {
+		t.Errorf("letters = %d, want 2", len(letters))
+	}
+}

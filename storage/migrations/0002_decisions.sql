@@ -21,6 +21,7 @@ CREATE TABLE decision (
 	created_at    INTEGER NOT NULL, -- unix milliseconds
 	closes_at     INTEGER NOT NULL,
 	reminded_at   INTEGER NOT NULL DEFAULT 0,
+	asked_at      INTEGER NOT NULL DEFAULT 0, -- last reminder the author asked for
 	closed_at     INTEGER NOT NULL DEFAULT 0,
 	outcome       TEXT    NOT NULL DEFAULT '',
 	revision      INTEGER NOT NULL DEFAULT 0,

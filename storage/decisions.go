@@ -248,31 +248,26 @@ func (d *DB) ReminderDue(ctx context.Context, now time.Time) ([]*bot.Decision, e
 
 // ClaimReminder implements bot.Decisions.
 func (d *DB) ClaimReminder(ctx context.Context, id int64, reminders []bot.Envelope) (bool, error) {
-	claimed := false
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
-		var teamID string
-		err := tx.QueryRowContext(ctx, `UPDATE decision SET reminded_at = ? WHERE id = ? AND reminded_at = 0 AND closed_at = 0 AND closes_at > ? RETURNING team_id`,
-			d.Now().UnixMilli(), id, d.Now().UnixMilli()).Scan(&teamID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		claimed = true
-		return d.enqueue(ctx, tx, teamID, reminders)
-	})
-	return claimed, err
+	now := d.Now().UnixMilli()
+	return d.claim(ctx, reminders, `UPDATE decision SET reminded_at = ? WHERE id = ? AND reminded_at = 0
+		AND closed_at = 0 AND closes_at > ? RETURNING team_id`, now, id, now)
 }
 
 // ClaimAskedReminder implements bot.Decisions.
 func (d *DB) ClaimAskedReminder(ctx context.Context, id int64, reminders []bot.Envelope, gap time.Duration) (bool, error) {
+	now := d.Now().UnixMilli()
+	return d.claim(ctx, reminders, `UPDATE decision SET asked_at = ? WHERE id = ? AND asked_at <= ? RETURNING team_id`,
+		now, id, now-gap.Milliseconds())
+}
+
+// claim runs update, which marks a decision and returns its team only when
+// the mark was not there yet, and queues letters in the same transaction.
+// It returns false when update changed nothing: the letters go out once.
+func (d *DB) claim(ctx context.Context, letters []bot.Envelope, update string, args ...any) (bool, error) {
 	claimed := false
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
-		now := d.Now().UnixMilli()
 		var teamID string
-		err := tx.QueryRowContext(ctx, `UPDATE decision SET asked_at = ? WHERE id = ? AND asked_at <= ? RETURNING team_id`,
-			now, id, now-gap.Milliseconds()).Scan(&teamID)
+		err := tx.QueryRowContext(ctx, update, args...).Scan(&teamID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
@@ -280,7 +275,7 @@ func (d *DB) ClaimAskedReminder(ctx context.Context, id int64, reminders []bot.E
 			return err
 		}
 		claimed = true
-		return d.enqueue(ctx, tx, teamID, reminders)
+		return d.enqueue(ctx, tx, teamID, letters)
 	})
 	return claimed, err
 }

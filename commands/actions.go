@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 
@@ -20,21 +19,8 @@ type Click struct {
 	Lang   bot.Lang
 }
 
-// actionFunc handles a verified click. It returns the text to show the
-// member alone; posts it changes, it updates itself.
-type actionFunc func(ctx context.Context, c *Click) (string, error)
-
 // actionField names the button context field that says which action runs.
 const actionField = "a"
-
-// button returns a signed button that runs action with fields.
-func (s *Server) button(id, label, style, action string, fields map[string]string) bot.Button {
-	f := map[string]string{actionField: action}
-	for k, v := range fields {
-		f[k] = v
-	}
-	return bot.Button{ID: id, Label: label, Style: style, Context: s.signer.ButtonContext(f)}
-}
 
 // serveAction verifies a click's signature before anything else looks at it.
 func (s *Server) serveAction(w http.ResponseWriter, r *http.Request) {
@@ -45,13 +31,13 @@ func (s *Server) serveAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	log := zerolog.Ctx(ctx).With().Str("team_id", req.TeamId).Str("user_id", req.UserId).Str("post_id", req.PostId).Logger()
-	fields, err := s.signer.VerifyButton(req.Context)
+	fields, err := s.kit.signer.VerifyButton(req.Context)
 	if err != nil || req.UserId == "" {
 		log.Warn().Msg("click refused: bad signature")
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
 		return
 	}
-	run, ok := s.actions[fields[actionField]]
+	run, ok := s.routes.actions[fields[actionField]]
 	if !ok {
 		log.Warn().Str("action", fields[actionField]).Msg("click refused: unknown action")
 		http.Error(w, "unknown action", http.StatusNotFound)
@@ -66,11 +52,11 @@ func (s *Server) serveAction(w http.ResponseWriter, r *http.Request) {
 	if c.TeamID == "" {
 		c.TeamID = req.TeamId
 	}
-	c.Lang = s.lang(ctx, c.TeamID, c.UserID)
+	c.Lang = s.kit.Lang(ctx, c.TeamID, c.UserID)
 	text, err := run(ctx, c)
 	if err != nil {
-		logErr(ctx, err, "click failed")
-		text = s.text.Err(c.Lang, err)
+		LogErr(ctx, err, "click failed")
+		text = s.kit.Err(c.Lang, err)
 	}
 	writeJSON(w, http.StatusOK, &model.PostActionIntegrationResponse{EphemeralText: text})
 }

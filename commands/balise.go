@@ -9,27 +9,27 @@ import (
 
 // registerBalise adds /balise: help and the language choice.
 func (s *Server) registerBalise() {
-	s.addCommand(&command{name: "balise", helpKey: "help.balise", run: s.runBalise}, "balise")
-	s.actions["lang"] = s.clickLang
+	s.routes.Command("balise", "help.balise", s.runBalise, "balise")
+	s.routes.Action("lang", s.clickLang)
 }
 
 func (s *Server) runBalise(ctx context.Context, in *Input) (string, error) {
-	verb, rest := subcommand(in.Text)
+	verb, rest := Subcommand(in.Text)
 	switch verb {
 	case "", "help", "aide":
 		return s.help(in.Lang), nil
 	case "lang", "langue", "language":
 		return s.runLang(ctx, in, rest)
 	}
-	return s.text.T(in.Lang, "usage.balise"), nil
+	return s.kit.T(in.Lang, "usage.balise"), nil
 }
 
 // help lists what Balise can do, one line and one example per command.
 func (s *Server) help(l bot.Lang) string {
-	lines := []string{s.text.T(l, "help.intro")}
+	lines := []string{s.kit.T(l, "help.intro")}
 	for _, name := range []string{"diag", "tool", "decide", "plan", "balise"} {
-		if c, ok := s.commands[name]; ok {
-			lines = append(lines, s.text.T(l, c.helpKey))
+		if c, ok := s.routes.commands[name]; ok {
+			lines = append(lines, s.kit.T(l, c.helpKey))
 		}
 	}
 	return strings.Join(lines, "\n")
@@ -39,24 +39,24 @@ func (s *Server) help(l bot.Lang) string {
 // card with one button per language.
 func (s *Server) runLang(ctx context.Context, in *Input, arg string) (string, error) {
 	if arg == "" {
-		card := &bot.Card{Text: s.text.T(in.Lang, "lang.choose")}
+		card := &bot.Card{Text: s.kit.T(in.Lang, "lang.choose")}
 		for _, l := range []bot.Lang{bot.French, bot.English} {
-			card.Buttons = append(card.Buttons, s.button("lang"+string(l), s.text.T(l, "lang.name"), "default", "lang",
+			card.Buttons = append(card.Buttons, s.kit.Button("lang"+string(l), s.kit.T(l, "lang.name"), "default", "lang",
 				map[string]string{"team": in.TeamID, "lang": string(l)}))
 		}
-		if _, err := s.chat.DirectMessage(ctx, in.UserID, bot.Message{Card: card}); err != nil {
+		if _, err := s.kit.chat.DirectMessage(ctx, in.UserID, bot.Message{Card: card}); err != nil {
 			return "", err
 		}
-		return s.text.T(in.Lang, "lang.sent"), nil
+		return s.kit.T(in.Lang, "lang.sent"), nil
 	}
 	l, ok := bot.ParseLang(arg)
 	if !ok {
-		return s.text.T(in.Lang, "lang.usage"), nil
+		return s.kit.T(in.Lang, "lang.usage"), nil
 	}
-	if err := s.prefs.SetLang(ctx, in.TeamID, in.UserID, l); err != nil {
+	if err := s.kit.prefs.SetLang(ctx, in.TeamID, in.UserID, l); err != nil {
 		return "", err
 	}
-	return s.text.T(l, "lang.set"), nil
+	return s.kit.T(l, "lang.set"), nil
 }
 
 func (s *Server) clickLang(ctx context.Context, c *Click) (string, error) {
@@ -64,8 +64,8 @@ func (s *Server) clickLang(ctx context.Context, c *Click) (string, error) {
 	if !ok {
 		return "", bot.Errorf(bot.EINVALID, "lang.usage")
 	}
-	if err := s.prefs.SetLang(ctx, c.TeamID, c.UserID, l); err != nil {
+	if err := s.kit.prefs.SetLang(ctx, c.TeamID, c.UserID, l); err != nil {
 		return "", err
 	}
-	return s.text.T(l, "lang.set"), nil
+	return s.kit.T(l, "lang.set"), nil
 }

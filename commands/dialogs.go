@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 
@@ -25,20 +24,6 @@ func (s *Submission) Text(name string) string {
 	return v
 }
 
-// dialogFunc handles a verified submission. It returns per-field errors to
-// show in the dialog (nothing written), or an error.
-type dialogFunc func(ctx context.Context, sub *Submission) (map[string]string, error)
-
-// openDialog opens d for the member of req, signing its state for them.
-func (s *Server) openDialog(ctx context.Context, req bot.Request, d bot.Dialog, state map[string]string) error {
-	if state == nil {
-		state = map[string]string{}
-	}
-	state["team"] = req.TeamID
-	d.State = s.signer.DialogState(d.CallbackID, req.UserID, state)
-	return s.chat.OpenDialog(ctx, req.TriggerID, s.dialogURL, d)
-}
-
 // serveDialog verifies the dialog's state, bound to its callback id and to
 // the member who submits, before anything else looks at it.
 func (s *Server) serveDialog(w http.ResponseWriter, r *http.Request) {
@@ -49,13 +34,13 @@ func (s *Server) serveDialog(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	log := zerolog.Ctx(ctx).With().Str("team_id", req.TeamId).Str("user_id", req.UserId).Str("dialog", req.CallbackId).Logger()
-	state, err := s.signer.VerifyDialog(req.CallbackId, req.UserId, req.State)
+	state, err := s.kit.signer.VerifyDialog(req.CallbackId, req.UserId, req.State)
 	if err != nil || req.UserId == "" {
 		log.Warn().Msg("dialog refused: bad state")
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
 		return
 	}
-	run, ok := s.dialogs[req.CallbackId]
+	run, ok := s.routes.dialogs[req.CallbackId]
 	if !ok {
 		http.Error(w, "unknown dialog", http.StatusNotFound)
 		return
@@ -70,11 +55,11 @@ func (s *Server) serveDialog(w http.ResponseWriter, r *http.Request) {
 		State:   state,
 		Values:  req.Submission,
 	}
-	sub.Lang = s.lang(ctx, sub.TeamID, sub.UserID)
+	sub.Lang = s.kit.Lang(ctx, sub.TeamID, sub.UserID)
 	fieldErrs, err := run(ctx, sub)
 	if err != nil {
-		logErr(ctx, err, "dialog failed")
-		writeJSON(w, http.StatusOK, &model.SubmitDialogResponse{Error: s.text.Err(sub.Lang, err)})
+		LogErr(ctx, err, "dialog failed")
+		writeJSON(w, http.StatusOK, &model.SubmitDialogResponse{Error: s.kit.Err(sub.Lang, err)})
 		return
 	}
 	if len(fieldErrs) > 0 {

@@ -1,7 +1,8 @@
 // Package commands is Balise's HTTP face: the endpoints that Mattermost calls
 // for slash commands, button clicks and dialog submissions. It verifies every
-// request, parses what members typed, calls the domain and renders replies in
-// the member's language.
+// request, routes it to the capability that registered it, signs buttons
+// and dialogs and translates. It knows no capability: each lives in its own
+// package (commands/decide, commands/tool...) and registers its routes.
 package commands
 
 import (
@@ -24,54 +25,19 @@ type CommandTokens interface {
 
 // Server serves Mattermost's calls. Build it with NewServer.
 type Server struct {
-	log       zerolog.Logger
-	tokens    CommandTokens
-	prefs     bot.Preferences
-	chat      bot.Messenger
-	signer    *Signer
-	text      *Catalogue
-	dialogURL string
-	actionURL string
-	ready     func(context.Context) error
-
-	decisions     bot.Decisions
-	outbox        bot.Outbox
-	mattermostURL string
-	tick          time.Duration
-	now           func() time.Time
-	bg            background
-
-	catalogue bot.Catalogue
-	tools     *bot.ToolFinder
-	assistant bot.Assistant
-	waitLLM   time.Duration
-
-	commands map[string]*command
-	actions  map[string]actionFunc
-	dialogs  map[string]dialogFunc
-	jobs     []bot.Job
+	log    zerolog.Logger
+	tokens CommandTokens
+	kit    *Kit
+	ready  func(context.Context) error
+	routes Routes
 }
 
 // Config is what a Server needs.
 type Config struct {
-	Log       zerolog.Logger
-	Tokens    CommandTokens
-	Prefs     bot.Preferences
-	Chat      bot.Messenger
-	Signer    *Signer
-	Text      *Catalogue
-	PublicURL string                      // Balise's URL as Mattermost reaches it
-	Ready     func(context.Context) error // database and Mattermost reachable
-
-	Decisions     bot.Decisions
-	Outbox        bot.Outbox
-	MattermostURL string           // for links to posts
-	Tick          time.Duration    // how often jobs look for due work; 30s when zero
-	Now           func() time.Time // the clock; time.Now when nil
-
-	Catalogue bot.Catalogue // the tool catalogue; /tool says "coming soon" without it
-	Assistant bot.Assistant // optional language model for /tool, nil for none
-	WaitLLM   time.Duration // how long /tool waits for the assistant; 4s when zero
+	Log    zerolog.Logger
+	Tokens CommandTokens
+	Kit    *Kit
+	Ready  func(context.Context) error // database and Mattermost reachable
 }
 
 // Paths of the endpoints.
@@ -84,23 +50,15 @@ const (
 // maxBody caps every request body: Mattermost's calls are small.
 const maxBody = 1 << 20
 
-// NewServer returns a server with Balise's own commands registered.
-func NewServer(c Config) *Server {
-	s := &Server{log: c.Log, tokens: c.Tokens, prefs: c.Prefs, chat: c.Chat, signer: c.Signer, text: c.Text,
-		dialogURL: c.PublicURL + DialogPath, actionURL: c.PublicURL + ActionPath, ready: c.Ready,
-		commands: map[string]*command{}, actions: map[string]actionFunc{}, dialogs: map[string]dialogFunc{},
-		decisions: c.Decisions, outbox: c.Outbox, mattermostURL: c.MattermostURL, tick: c.Tick, now: c.Now,
-		bg: newBackground(c.Log)}
-	if s.tick <= 0 {
-		s.tick = defaultTick
-	}
-	if s.now == nil {
-		s.now = time.Now
-	}
-	s.catalogue, s.assistant, s.waitLLM = c.Catalogue, c.Assistant, c.WaitLLM
+// NewServer returns a server answering /balise (help and language) and
+// what the capabilities register.
+func NewServer(c Config, capabilities ...Capability) *Server {
+	s := &Server{log: c.Log, tokens: c.Tokens, kit: c.Kit, ready: c.Ready,
+		routes: Routes{commands: map[string]*command{}, actions: map[string]ActionFunc{}, dialogs: map[string]DialogFunc{}}}
 	s.registerBalise()
-	s.registerDecide()
-	s.registerTool()
+	for _, c := range capabilities {
+		c.Register(&s.routes)
+	}
 	s.registerComing()
 	return s
 }
@@ -117,6 +75,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /readyz", s.serveReady)
 	return s.middleware(mux)
 }
+
+// Jobs returns the periodic work the capabilities registered.
+func (s *Server) Jobs() []bot.Job { return s.routes.jobs }
 
 func (s *Server) serveReady(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
@@ -142,7 +103,8 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		defer func() {
 			if p := recover(); p != nil {
 				log.Error().Interface("panic", p).Str("path", r.URL.Path).Msg("panic recovered")
-				writeJSON(rec, http.StatusOK, map[string]string{"text": s.text.T(bot.French, "error.internal"), "ephemeral_text": s.text.T(bot.French, "error.internal")})
+				text := s.kit.T(bot.French, "error.internal")
+				writeJSON(rec, http.StatusOK, map[string]string{"text": text, "ephemeral_text": text})
 			}
 			log.Info().Str("method", r.Method).Str("path", r.URL.Path).Int("status", rec.status).
 				Dur("duration", time.Since(start)).Msg("request")
@@ -172,28 +134,3 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(v)
 }
-
-// lang returns the language to speak to a member.
-func (s *Server) lang(ctx context.Context, teamID, userID string) bot.Lang {
-	choice, err := s.prefs.Lang(ctx, teamID, userID)
-	if err != nil {
-		zerolog.Ctx(ctx).Error().Err(err).Msg("read language choice")
-	}
-	var locale string
-	if m, err := s.chat.Member(ctx, userID); err == nil {
-		locale = m.Locale
-	} else {
-		zerolog.Ctx(ctx).Warn().Err(err).Msg("read member locale")
-	}
-	return bot.UserLang(choice, locale)
-}
-
-// logErr logs err when it is internal: users' mistakes are not errors.
-func logErr(ctx context.Context, err error, what string) {
-	if bot.ErrorCode(err) == bot.EINTERNAL {
-		zerolog.Ctx(ctx).Error().Err(err).Msg(what)
-	}
-}
-
-// Jobs returns the periodic work the scheduler runs.
-func (s *Server) Jobs() []bot.Job { return s.jobs }

@@ -8,17 +8,28 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Signer signs what Balise hands to Mattermost and gets back from a client:
 // button contexts and dialog states. Mattermost strips button contexts from
 // what clients see, and dialog states come back from the client, so both
 // carry an HMAC over everything they authorise.
-type Signer struct{ key []byte }
+type Signer struct {
+	key []byte
+	now func() time.Time
+}
 
-// NewSigner returns a signer with the given secret key.
-func NewSigner(key []byte) *Signer { return &Signer{key: key} }
+// NewSigner returns a signer with the given secret key; now is the clock
+// (time.Now when nil).
+func NewSigner(key []byte, now func() time.Time) *Signer {
+	if now == nil {
+		now = time.Now
+	}
+	return &Signer{key: key, now: now}
+}
 
 var errBadSignature = errors.New("bad signature")
 
@@ -76,10 +87,22 @@ func (s *Signer) VerifyButton(ctx map[string]any) (map[string]string, error) {
 	return fields, nil
 }
 
+// DialogLife is how long a dialog's state stays valid: a form outlives
+// neither a day nor, for what it opens, the member's place in the channel.
+const DialogLife = 24 * time.Hour
+
+// expField carries a dialog state's expiry, in unix seconds.
+const expField = "exp"
+
 // DialogState returns the signed state of a dialog opened for one member
-// with one callback id.
+// with one callback id; it expires after DialogLife.
 func (s *Signer) DialogState(callbackID, userID string, fields map[string]string) string {
-	body, _ := json.Marshal(fields)
+	f := make(map[string]string, len(fields)+1)
+	for k, v := range fields {
+		f[k] = v
+	}
+	f[expField] = strconv.FormatInt(s.now().Add(DialogLife).Unix(), 10)
+	body, _ := json.Marshal(f)
 	payload := base64.RawURLEncoding.EncodeToString(body)
 	return payload + "." + s.mac("dialog", map[string]string{"cb": callbackID, "user": userID, "p": payload})
 }
@@ -99,5 +122,10 @@ func (s *Signer) VerifyDialog(callbackID, userID, state string) (map[string]stri
 	if err := json.Unmarshal(body, &fields); err != nil {
 		return nil, errBadSignature
 	}
+	exp, err := strconv.ParseInt(fields[expField], 10, 64)
+	if err != nil || !s.now().Before(time.Unix(exp, 0)) {
+		return nil, errBadSignature
+	}
+	delete(fields, expField)
 	return fields, nil
 }

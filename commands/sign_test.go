@@ -1,9 +1,12 @@
 package commands
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestButtonContextVerifies(t *testing.T) {
-	s := NewSigner([]byte("k"))
+	s := NewSigner([]byte("k"), nil)
 	ctx := s.ButtonContext(map[string]string{"a": "vote", "decision": "7", "choice": "agree"})
 	got, err := s.VerifyButton(ctx)
 	if err != nil {
@@ -15,7 +18,7 @@ func TestButtonContextVerifies(t *testing.T) {
 }
 
 func TestButtonContextRefusesTampering(t *testing.T) {
-	s := NewSigner([]byte("k"))
+	s := NewSigner([]byte("k"), nil)
 	for name, mutate := range map[string]func(map[string]any){
 		"changed field": func(c map[string]any) { c["choice"] = "block" },
 		"added field":   func(c map[string]any) { c["admin"] = "yes" },
@@ -29,14 +32,14 @@ func TestButtonContextRefusesTampering(t *testing.T) {
 			t.Errorf("%s: got no error, want the click refused", name)
 		}
 	}
-	ctx := NewSigner([]byte("other key")).ButtonContext(map[string]string{"a": "vote"})
+	ctx := NewSigner([]byte("other key"), nil).ButtonContext(map[string]string{"a": "vote"})
 	if _, err := s.VerifyButton(ctx); err == nil {
 		t.Error("other key: got no error, want the click refused")
 	}
 }
 
 func TestDialogStateBindsCallbackAndUser(t *testing.T) {
-	s := NewSigner([]byte("k"))
+	s := NewSigner([]byte("k"), nil)
 	state := s.DialogState("lang", "u1", map[string]string{"x": "1"})
 	if f, err := s.VerifyDialog("lang", "u1", state); err != nil || f["x"] != "1" {
 		t.Fatalf("VerifyDialog = %v, %v; want the fields back", f, err)
@@ -51,5 +54,19 @@ func TestDialogStateBindsCallbackAndUser(t *testing.T) {
 		if _, err := s.VerifyDialog(c.cb, c.user, c.state); err == nil {
 			t.Errorf("VerifyDialog(%q, %q, %q): got no error, want refused", c.cb, c.user, c.state)
 		}
+	}
+}
+
+func TestDialogStateExpiresAfterADay(t *testing.T) {
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	s := NewSigner([]byte("k"), func() time.Time { return now })
+	state := s.DialogState("decide", "u1", map[string]string{"channel": "board"})
+	now = now.Add(DialogLife - time.Minute)
+	if _, err := s.VerifyDialog("decide", "u1", state); err != nil {
+		t.Fatalf("VerifyDialog before expiry: %v, want accepted", err)
+	}
+	now = now.Add(2 * time.Minute)
+	if f, err := s.VerifyDialog("decide", "u1", state); err == nil {
+		t.Fatalf("VerifyDialog after a day = %v; want refused", f)
 	}
 }

@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"context"
 	"crypto/subtle"
 	"net/http"
 	"strings"
@@ -12,14 +11,6 @@ import (
 	"balise/bot"
 )
 
-// A command is one slash command's handler. Several triggers may share one
-// (/tool and /outil).
-type command struct {
-	name    string // the trigger under which help lists it
-	helpKey string // the line of /balise help that presents it
-	run     func(ctx context.Context, in *Input) (string, error)
-}
-
 // Input is a slash command as Mattermost sent it, with the member's language.
 type Input struct {
 	bot.Request
@@ -28,12 +19,6 @@ type Input struct {
 	Lang    bot.Lang
 	// Buttons, set by a command, go under its ephemeral reply.
 	Buttons []bot.Button
-}
-
-func (s *Server) addCommand(c *command, triggers ...string) {
-	for _, t := range triggers {
-		s.commands[t] = c
-	}
 }
 
 // serveCommand verifies the command's token against the one stored for its
@@ -60,7 +45,7 @@ func (s *Server) serveCommand(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
 		return
 	}
-	c, ok := s.commands[trigger]
+	c, ok := s.routes.commands[trigger]
 	if !ok || userID == "" {
 		http.Error(w, "unknown command", http.StatusNotFound)
 		return
@@ -71,11 +56,11 @@ func (s *Server) serveCommand(w http.ResponseWriter, r *http.Request) {
 		Text:    strings.TrimSpace(r.PostForm.Get("text")),
 	}
 	ctx = log.WithContext(ctx)
-	in.Lang = s.lang(ctx, teamID, userID)
+	in.Lang = s.kit.Lang(ctx, teamID, userID)
 	text, err := c.run(ctx, in)
 	if err != nil {
-		logErr(ctx, err, "command failed")
-		text = s.text.Err(in.Lang, err)
+		LogErr(ctx, err, "command failed")
+		text = s.kit.Err(in.Lang, err)
 	}
 	resp := &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral, Text: text}
 	if err == nil && len(in.Buttons) > 0 {
@@ -91,13 +76,8 @@ func (s *Server) buttonsAttachment(buttons []bot.Button) *model.SlackAttachment 
 	a := &model.SlackAttachment{}
 	for _, b := range buttons {
 		a.Actions = append(a.Actions, &model.PostAction{Id: b.ID, Name: b.Label, Style: b.Style, Type: model.PostActionTypeButton,
-			Integration: &model.PostActionIntegration{URL: s.actionURL, Context: b.Context}})
+			Integration: &model.PostActionIntegration{URL: s.kit.actionURL, Context: b.Context}})
 	}
 	return a
 }
 
-// subcommand splits "verb rest" into its lower-case verb and the rest.
-func subcommand(text string) (string, string) {
-	verb, rest, _ := strings.Cut(strings.TrimSpace(text), " ")
-	return strings.ToLower(verb), strings.TrimSpace(rest)
-}

@@ -15,6 +15,7 @@ import (
 
 	"balise/bot"
 	"balise/bot/assistant"
+	"balise/bot/background"
 	"balise/bot/mattermost"
 	"balise/bot/schedule"
 	"balise/commands"
@@ -107,17 +108,17 @@ func (s *Serve) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	work := background.New(log)
+	kit := commands.NewKit(text, commands.NewSigner(key, nil), chat, db, publicURL, s.mattermostURL)
 	srv := commands.NewServer(commands.Config{
-		Log: log, Tokens: db, Prefs: db, Chat: chat, Signer: commands.NewSigner(key), Text: text, PublicURL: publicURL,
-		Decisions: db, Outbox: db, MattermostURL: strings.TrimSuffix(s.mattermostURL, "/"), Tick: tick,
-		Catalogue: db, Assistant: llm, WaitLLM: waitLLM,
+		Log: log, Tokens: db, Kit: kit,
 		Ready: func(ctx context.Context) error {
 			if err := db.Ping(ctx); err != nil {
 				return fmt.Errorf("database: %w", err)
 			}
 			return chat.Ping(ctx)
 		},
-	})
+	}, capabilities(capabilityDeps{db: db, chat: chat, kit: kit, work: work, tick: tick, llm: llm, waitLLM: waitLLM})...)
 
 	jobs, err := schedule.Start(log, srv.Jobs())
 	if err != nil {
@@ -149,7 +150,7 @@ func (s *Serve) Run(ctx context.Context, args []string) error {
 	if err := jobs.Stop(); err != nil {
 		log.Warn().Err(err).Msg("stop scheduler")
 	}
-	if err := srv.Drain(shutdownCtx); err != nil {
+	if err := work.Drain(shutdownCtx); err != nil {
 		log.Warn().Err(err).Msg("background work cut at the deadline; the jobs redo it on start")
 	}
 	log.Info().Msg("stopped")

@@ -1,4 +1,4 @@
-package commands
+package tool
 
 import (
 	"context"
@@ -35,7 +35,7 @@ func BenchmarkToolCommand(b *testing.B) {
 	if err := r.db.ImportTools(context.Background(), grown); err != nil {
 		b.Fatal(err)
 	}
-	data, err := os.ReadFile("../bot/testdata/relevance.json")
+	data, err := os.ReadFile("../../bot/testdata/relevance.json")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func BenchmarkToolCommand(b *testing.B) {
 	if err := json.Unmarshal(data, &queries); err != nil {
 		b.Fatal(err)
 	}
-	h := r.srv.Handler()
+	h := r.Handler
 	ask := func(q string, user string) {
 		form := url.Values{"token": {"tok"}, "team_id": {"team"}, "channel_id": {"town"}, "user_id": {user},
 			"command": {"/tool"}, "text": {q}}

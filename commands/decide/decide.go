@@ -1,27 +1,92 @@
-package commands
+// Package decide is the decisions capability, Loomio-style: /decide and
+// /decision, the vote buttons, the reason and outcome forms, and the jobs
+// that close decisions, remind the undecided and keep cards true.
+package decide
 
 import (
 	"context"
+	"crypto/rand"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
 	"balise/bot"
+	"balise/bot/background"
+	"balise/commands"
 )
 
-// registerDecide adds /decide and /decision: Loomio-style decisions.
-func (s *Server) registerDecide() {
-	s.addCommand(&command{name: "decide", helpKey: "help.decide", run: s.runDecide}, "decide", "decision")
-	s.actions["vote"] = s.clickVote
-	s.actions["reason"] = s.clickReason
-	s.actions["close"] = s.clickClose
-	s.actions["remind"] = s.clickRemind
-	s.actions["outcome"] = s.clickOutcome
-	s.dialogs["decide"] = s.submitDecision
-	s.dialogs["reason"] = s.submitReason
-	s.dialogs["outcome"] = s.submitOutcome
-	s.jobs = append(s.jobs, s.decisionJobs()...)
+// Chat is what decisions ask of Mattermost.
+type Chat interface {
+	Post(ctx context.Context, m bot.Message) (string, error)
+	Update(ctx context.Context, postID string, m bot.Message) error
+	Upload(ctx context.Context, m bot.Message, files []bot.File) (string, error)
+	DirectChannel(ctx context.Context, userID string) (string, error)
+	Member(ctx context.Context, userID string) (bot.Member, error)
+	JoinChannel(ctx context.Context, channelID string) error
+	ChannelMembers(ctx context.Context, channelID string) ([]string, error)
+	IsChannelMember(ctx context.Context, channelID, userID string) (bool, error)
+	IsTeamAdmin(ctx context.Context, teamID, userID string) (bool, error)
+}
+
+// Store is what decisions ask of the database: the decisions and the
+// outbox their announcements go through.
+type Store interface {
+	bot.Decisions
+	bot.Outbox
+}
+
+// Decide is the decisions capability. Build it with New.
+type Decide struct {
+	kit   *commands.Kit
+	store Store
+	chat  Chat
+	post  *background.Postman
+	cards *background.Refresher
+	now   func() time.Time
+	tick  time.Duration
+}
+
+// Config is what Decide needs.
+type Config struct {
+	Kit     *commands.Kit
+	Store   Store
+	Chat    Chat
+	Work    *background.Work    // runs card refreshes
+	Postman *background.Postman // delivers what decisions announce
+	Now     func() time.Time    // the clock; time.Now when nil
+	Tick    time.Duration       // how often jobs look for due work; 30s when zero
+}
+
+// New returns the decisions capability.
+func New(c Config) *Decide {
+	s := &Decide{kit: c.Kit, store: c.Store, chat: c.Chat, post: c.Postman, now: c.Now, tick: c.Tick}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.tick <= 0 {
+		s.tick = defaultTick
+	}
+	s.cards = background.NewRefresher(c.Work, s.updateCard)
+	return s
+}
+
+// Register implements commands.Capability.
+func (s *Decide) Register(r *commands.Routes) {
+	r.Command("decide", "help.decide", s.runDecide, "decide", "decision")
+	r.Action("vote", s.clickVote)
+	r.Action("reason", s.clickReason)
+	r.Action("close", s.clickClose)
+	r.Action("remind", s.clickRemind)
+	r.Action("outcome", s.clickOutcome)
+	r.Dialog("decide", s.submitDecision)
+	r.Dialog("reason", s.submitReason)
+	r.Dialog("outcome", s.submitOutcome)
+	r.Job(
+		bot.Job{Name: "close-due-decisions", Every: s.tick, Run: s.closeDue},
+		bot.Job{Name: "remind-undecided", Every: s.tick, Run: s.remindDue},
+		bot.Job{Name: "refresh-stale-cards", Every: s.tick, Run: s.refreshStale},
+	)
 }
 
 var decideVerbs = map[string]string{
@@ -38,7 +103,7 @@ var decideVerbs = map[string]string{
 // with flags is always a decision, "show", "close" and "outcome" need a
 // number, "list", "export" and "help" stand alone.
 func decideVerb(text string) (verb, rest string) {
-	word, rest := subcommand(text)
+	word, rest := commands.Subcommand(text)
 	verb = decideVerbs[word]
 	switch {
 	case verb == "" || strings.Contains(text, "--") || strings.Contains(text, "—"):
@@ -55,7 +120,7 @@ func decideVerb(text string) (verb, rest string) {
 	return verb, rest
 }
 
-func (s *Server) runDecide(ctx context.Context, in *Input) (string, error) {
+func (s *Decide) runDecide(ctx context.Context, in *commands.Input) (string, error) {
 	verb, rest := decideVerb(in.Text)
 	switch verb {
 	case "list":
@@ -71,10 +136,10 @@ func (s *Server) runDecide(ctx context.Context, in *Input) (string, error) {
 	case "export":
 		return s.exportDecisions(ctx, in)
 	case "help":
-		return s.text.T(in.Lang, "decide.usage"), nil
+		return s.kit.T(in.Lang, "decide.usage"), nil
 	}
 	if in.Text == "" {
-		return "", s.openDecisionDialog(ctx, in.Request, in.Lang, "", "")
+		return "", s.OpenForm(ctx, in.Request, in.Lang, "", "")
 	}
 	if _, rest, ok := decisionNumber(in.Text); ok && rest == "" && strings.HasPrefix(in.Text, "#") {
 		return s.showDecision(ctx, in, in.Text)
@@ -85,23 +150,32 @@ func (s *Server) runDecide(ctx context.Context, in *Input) (string, error) {
 	}
 	draft, err := parseDraft(in.Text, s.now(), member.Location)
 	if err != nil {
-		return s.text.Err(in.Lang, err) + "\n" + s.text.T(in.Lang, "decide.usage"), nil
+		return s.kit.Err(in.Lang, err) + "\n" + s.kit.T(in.Lang, "decide.usage"), nil
 	}
 	if _, err := draft.Validate(); err != nil {
-		return s.text.Err(in.Lang, err), nil
+		return s.kit.Err(in.Lang, err), nil
 	}
 	d, err := s.openDecision(ctx, in.Request, in.Lang, member, draft)
 	if err != nil {
 		return "", err
 	}
-	return s.text.T(in.Lang, "decide.opened", "number", d.Number), nil
+	return s.kit.T(in.Lang, "decide.opened", "number", d.Number), nil
 }
 
 // openDecision stores the decision, then posts its card; if the card cannot
 // be posted, the decision is removed and the member is told to retry.
-func (s *Server) openDecision(ctx context.Context, req bot.Request, l bot.Lang, author bot.Member, draft bot.Draft) (*bot.Decision, error) {
+func (s *Decide) openDecision(ctx context.Context, req bot.Request, l bot.Lang, author bot.Member, draft bot.Draft) (*bot.Decision, error) {
 	if err := s.chat.JoinChannel(ctx, req.ChannelID); err != nil {
 		return nil, err
+	}
+	// A form may be submitted long after it opened: its author must still
+	// belong to the channel.
+	member, err := s.chat.IsChannelMember(ctx, req.ChannelID, req.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if !member {
+		return nil, bot.Errorf(bot.EFORBIDDEN, "decide.error.not_member")
 	}
 	voters, err := s.chat.ChannelMembers(ctx, req.ChannelID)
 	if err != nil {
@@ -111,18 +185,18 @@ func (s *Server) openDecision(ctx context.Context, req bot.Request, l bot.Lang, 
 	d := &bot.Decision{TeamID: req.TeamID, ChannelID: req.ChannelID, AuthorID: req.UserID, Lang: l, Location: author.Location,
 		Title: draft.Title, Details: draft.Details, Kind: draft.Kind, Options: draft.Options, Anonymous: draft.Anonymous,
 		Hidden: draft.Hidden, Quorum: draft.Quorum, Voters: voters, CreatedAt: now, ClosesAt: now.Add(draft.Duration)}
-	if err := s.decisions.CreateDecision(ctx, d); err != nil {
+	if err := s.store.CreateDecision(ctx, d); err != nil {
 		return nil, err
 	}
 	msg := s.card(d, bot.Tally{Counts: make([]int, len(d.Options))})
-	msg.Key = "decision-" + strconv.FormatInt(d.ID, 10) + "-" + newRequestID()
+	msg.Key = "decision-" + strconv.FormatInt(d.ID, 10) + "-" + rand.Text()
 	postID, err := s.chat.Post(ctx, msg)
 	if err == nil {
-		err = s.decisions.SetDecisionPost(ctx, d.ID, postID)
+		err = s.store.SetDecisionPost(ctx, d.ID, postID)
 	}
 	if err != nil {
-		if derr := s.decisions.DeleteDecision(ctx, d.ID); derr != nil {
-			logErr(ctx, derr, "remove a decision whose card failed")
+		if derr := s.store.DeleteDecision(ctx, d.ID); derr != nil {
+			commands.LogErr(ctx, derr, "remove a decision whose card failed")
 		}
 		return nil, err
 	}
@@ -143,12 +217,12 @@ func decisionNumber(s string) (int, string, bool) {
 
 // findDecision returns the decision numbered in arg, if the member may see
 // it: a decision belongs to its channel's members.
-func (s *Server) findDecision(ctx context.Context, in *Input, arg string) (*bot.Decision, string, error) {
+func (s *Decide) findDecision(ctx context.Context, in *commands.Input, arg string) (*bot.Decision, string, error) {
 	n, rest, ok := decisionNumber(arg)
 	if !ok {
 		return nil, "", bot.Errorf(bot.EINVALID, "decide.error.number")
 	}
-	d, err := s.decisions.Decision(ctx, in.TeamID, n)
+	d, err := s.store.Decision(ctx, in.TeamID, n)
 	if err != nil {
 		return nil, "", err
 	}
@@ -163,7 +237,7 @@ func (s *Server) findDecision(ctx context.Context, in *Input, arg string) (*bot.
 }
 
 // visible keeps the decisions of the channels the member belongs to.
-func (s *Server) visible(ctx context.Context, userID string, all []*bot.Decision) ([]*bot.Decision, error) {
+func (s *Decide) visible(ctx context.Context, userID string, all []*bot.Decision) ([]*bot.Decision, error) {
 	member := map[string]bool{}
 	var out []*bot.Decision
 	for _, d := range all {
@@ -182,8 +256,8 @@ func (s *Server) visible(ctx context.Context, userID string, all []*bot.Decision
 	return out, nil
 }
 
-func (s *Server) listDecisions(ctx context.Context, in *Input, f bot.DecisionFilter) (string, error) {
-	list, err := s.decisions.ListDecisions(ctx, in.TeamID, f)
+func (s *Decide) listDecisions(ctx context.Context, in *commands.Input, f bot.DecisionFilter) (string, error) {
+	list, err := s.store.ListDecisions(ctx, in.TeamID, f)
 	if err == nil {
 		list, err = s.visible(ctx, in.UserID, list)
 	}
@@ -195,12 +269,12 @@ func (s *Server) listDecisions(ctx context.Context, in *Input, f bot.DecisionFil
 		key = "decide.log.title"
 	}
 	if len(list) == 0 {
-		return s.text.T(in.Lang, key+"_empty"), nil
+		return s.kit.T(in.Lang, key+"_empty"), nil
 	}
-	loc := s.location(ctx, in.UserID)
-	lines := []string{s.text.T(in.Lang, key)}
+	loc := s.kit.Location(ctx, in.UserID)
+	lines := []string{s.kit.T(in.Lang, key)}
 	for _, d := range list {
-		t, err := s.decisions.Tally(ctx, d.ID)
+		t, err := s.store.Tally(ctx, d.ID)
 		if err != nil {
 			return "", err
 		}
@@ -209,23 +283,23 @@ func (s *Server) listDecisions(ctx context.Context, in *Input, f bot.DecisionFil
 	return strings.Join(lines, "\n"), nil
 }
 
-func (s *Server) showDecision(ctx context.Context, in *Input, arg string) (string, error) {
+func (s *Decide) showDecision(ctx context.Context, in *commands.Input, arg string) (string, error) {
 	d, _, err := s.findDecision(ctx, in, arg)
 	if err != nil {
 		return "", err
 	}
-	t, err := s.decisions.Tally(ctx, d.ID)
+	t, err := s.store.Tally(ctx, d.ID)
 	if err != nil {
 		return "", err
 	}
 	d.Lang = in.Lang
-	d.Location = s.location(ctx, in.UserID)
+	d.Location = s.kit.Location(ctx, in.UserID)
 	msg := s.card(d, t)
-	return "#### " + msg.Card.Title + "\n" + msg.Card.Text + "\n" + s.permalink(d.PostID), nil
+	return "#### " + msg.Card.Title + "\n" + msg.Card.Text + "\n" + s.kit.Permalink(d.PostID), nil
 }
 
 // location is a member's time zone, UTC when unknown.
-func (s *Server) location(ctx context.Context, userID string) *time.Location {
+func (s *Decide) location(ctx context.Context, userID string) *time.Location {
 	if m, err := s.chat.Member(ctx, userID); err == nil && m.Location != nil {
 		return m.Location
 	}
@@ -234,7 +308,7 @@ func (s *Server) location(ctx context.Context, userID string) *time.Location {
 
 // mayManage checks that a member may close a decision, remind its voters or
 // write its outcome: its author, or an administrator of the team.
-func (s *Server) mayManage(ctx context.Context, d *bot.Decision, userID string) error {
+func (s *Decide) mayManage(ctx context.Context, d *bot.Decision, userID string) error {
 	if d.AuthorID == userID {
 		return nil
 	}
@@ -248,7 +322,7 @@ func (s *Server) mayManage(ctx context.Context, d *bot.Decision, userID string) 
 	return nil
 }
 
-func (s *Server) closeCommand(ctx context.Context, in *Input, arg string) (string, error) {
+func (s *Decide) closeCommand(ctx context.Context, in *commands.Input, arg string) (string, error) {
 	d, _, err := s.findDecision(ctx, in, arg)
 	if err != nil {
 		return "", err
@@ -256,7 +330,7 @@ func (s *Server) closeCommand(ctx context.Context, in *Input, arg string) (strin
 	return s.closeNow(ctx, d, in.UserID, in.Lang)
 }
 
-func (s *Server) closeNow(ctx context.Context, d *bot.Decision, userID string, l bot.Lang) (string, error) {
+func (s *Decide) closeNow(ctx context.Context, d *bot.Decision, userID string, l bot.Lang) (string, error) {
 	if err := s.mayManage(ctx, d, userID); err != nil {
 		return "", err
 	}
@@ -265,28 +339,28 @@ func (s *Server) closeNow(ctx context.Context, d *bot.Decision, userID string, l
 		return "", err
 	}
 	if !closed {
-		return s.text.T(l, "decide.error.closed"), nil
+		return s.kit.T(l, "decide.error.closed"), nil
 	}
-	return s.text.T(l, "decide.closed", "number", d.Number), nil
+	return s.kit.T(l, "decide.closed", "number", d.Number), nil
 }
 
-func (s *Server) outcomeCommand(ctx context.Context, in *Input, arg string) (string, error) {
+func (s *Decide) outcomeCommand(ctx context.Context, in *commands.Input, arg string) (string, error) {
 	d, text, err := s.findDecision(ctx, in, arg)
 	if err != nil {
 		return "", err
 	}
 	if text == "" {
-		return s.text.T(in.Lang, "decide.usage"), nil
+		return s.kit.T(in.Lang, "decide.usage"), nil
 	}
 	if err := s.writeOutcome(ctx, d, in.UserID, text); err != nil {
 		return "", err
 	}
-	return s.text.T(in.Lang, "decide.outcome_saved", "number", d.Number), nil
+	return s.kit.T(in.Lang, "decide.outcome_saved", "number", d.Number), nil
 }
 
 // writeOutcome stores the outcome of a closed decision and posts it in the
 // decision's thread.
-func (s *Server) writeOutcome(ctx context.Context, d *bot.Decision, userID, text string) error {
+func (s *Decide) writeOutcome(ctx context.Context, d *bot.Decision, userID, text string) error {
 	if err := s.mayManage(ctx, d, userID); err != nil {
 		return err
 	}
@@ -294,15 +368,15 @@ func (s *Server) writeOutcome(ctx context.Context, d *bot.Decision, userID, text
 	if text == "" || len([]rune(text)) > bot.MaxOutcome {
 		return bot.Errorf(bot.EINVALID, "decide.error.outcome", "max", bot.MaxOutcome)
 	}
-	if err := s.decisions.SetOutcome(ctx, d.ID, text); err != nil {
+	if err := s.store.SetOutcome(ctx, d.ID, text); err != nil {
 		return err
 	}
-	err := s.outbox.Enqueue(ctx, d.TeamID, bot.Envelope{Message: bot.Message{ChannelID: d.ChannelID, RootID: d.PostID,
-		Text: s.text.T(d.Lang, "decide.outcome_post", "number", d.Number, "outcome", bot.Quiet(text))}})
+	err := s.store.Enqueue(ctx, d.TeamID, bot.Envelope{Message: bot.Message{ChannelID: d.ChannelID, RootID: d.PostID,
+		Text: s.kit.T(d.Lang, "decide.outcome_post", "number", d.Number, "outcome", bot.Quiet(text))}})
 	if err != nil {
 		return err
 	}
-	s.kick()
-	s.refresh(d.ID)
+	s.post.Kick()
+	s.cards.Refresh(d.ID)
 	return nil
 }

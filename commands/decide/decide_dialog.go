@@ -1,4 +1,4 @@
-package commands
+package decide
 
 import (
 	"context"
@@ -6,12 +6,13 @@ import (
 	"strings"
 
 	"balise/bot"
+	"balise/commands"
 )
 
-// openDecisionDialog opens the form of a new decision, title and details
+// OpenForm opens the form of a new decision, title and details
 // prefilled (from a /tool answer).
-func (s *Server) openDecisionDialog(ctx context.Context, req bot.Request, l bot.Lang, title, details string) error {
-	t := func(id string) string { return s.text.T(l, id) }
+func (s *Decide) OpenForm(ctx context.Context, req bot.Request, l bot.Lang, title, details string) error {
+	t := func(id string) string { return s.kit.T(l, id) }
 	dlg := bot.Dialog{CallbackID: "decide", Title: t("decide.dialog.title"), SubmitLabel: t("decide.dialog.open"),
 		Fields: []bot.Field{
 			{Name: "title", Label: t("decide.dialog.field_title"), Kind: "text", MaxLen: bot.MaxTitle, Default: title},
@@ -24,12 +25,12 @@ func (s *Server) openDecisionDialog(ctx context.Context, req bot.Request, l bot.
 			{Name: "anonymous", Label: t("decide.dialog.anonymous"), Kind: "bool", Optional: true, Help: t("decide.dialog.anonymous_help")},
 			{Name: "hidden", Label: t("decide.dialog.hidden"), Kind: "bool", Optional: true, Help: t("decide.dialog.hidden_help")},
 		}}
-	return s.openDialog(ctx, req, dlg, map[string]string{"channel": req.ChannelID})
+	return s.kit.OpenDialog(ctx, req, dlg, map[string]string{"channel": req.ChannelID})
 }
 
 // submitDecision validates the form field by field; nothing is written
 // until every field is right.
-func (s *Server) submitDecision(ctx context.Context, sub *Submission) (map[string]string, error) {
+func (s *Decide) submitDecision(ctx context.Context, sub *commands.Submission) (map[string]string, error) {
 	member, err := s.chat.Member(ctx, sub.UserID)
 	if err != nil {
 		return nil, err
@@ -40,7 +41,7 @@ func (s *Server) submitDecision(ctx context.Context, sub *Submission) (map[strin
 		draft.Kind = bot.Proposal
 	}
 	fieldErr := func(field string, err error) (map[string]string, error) {
-		return map[string]string{field: s.text.Err(sub.Lang, err)}, nil
+		return map[string]string{field: s.kit.Err(sub.Lang, err)}, nil
 	}
 	if draft.Kind == bot.Poll {
 		draft.Options = strings.Split(sub.Text("options"), "\n")

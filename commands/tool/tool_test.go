@@ -1,32 +1,28 @@
-package commands
+package tool
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"net/http/httptest"
-	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/mattermost/mattermost/server/public/model"
-	"github.com/rs/zerolog"
-
 	"balise/bot"
+	"balise/bot/background"
+	"balise/commands/commandstest"
+	"balise/commands/decide"
 	"balise/storage"
 )
 
 type toolRig struct {
-	t    testing.TB
-	srv  *Server
-	chat *fakeChat
-	db   *storage.DB
+	*commandstest.Rig
+	t  testing.TB
+	db *storage.DB
 }
 
-// MustToolServer returns a server on fakes and a database holding the
-// shipped catalogue, with an optional assistant.
+// MustToolServer returns a server with /tool and /decide on fakes and a
+// database holding the shipped catalogue, with an optional assistant.
 func MustToolServer(t testing.TB, llm bot.Assistant) *toolRig {
 	t.Helper()
 	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "b.db"))
@@ -37,20 +33,20 @@ func MustToolServer(t testing.TB, llm bot.Assistant) *toolRig {
 	if _, _, err := db.LoadCatalogue(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	text, err := NewCatalogue()
-	if err != nil {
-		t.Fatal(err)
-	}
-	chat := newFakeChat()
-	srv := NewServer(Config{
-		Log: zerolog.Nop(), Tokens: fakeTokens{"team/tool": "tok", "team/outil": "tok"},
-		Prefs: &fakePrefs{langs: map[string]bot.Lang{}}, Chat: chat, Signer: NewSigner([]byte("key")), Text: text,
-		PublicURL: "http://balise", MattermostURL: "http://chat", Decisions: db, Outbox: db, Catalogue: db,
-		Assistant: llm, WaitLLM: 100 * time.Millisecond,
-		Now:   func() time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) },
-		Ready: func(context.Context) error { return nil },
-	})
-	return &toolRig{t: t, srv: srv, chat: chat, db: db}
+	r := &toolRig{Rig: commandstest.New(t), t: t, db: db}
+	r.Channel = "town"
+	board := decide.New(decide.Config{Kit: r.Kit, Store: db, Chat: r.Chat, Work: r.Work,
+		Postman: background.NewPostman(r.Work, db, r.Chat), Now: commandstest.Now})
+	r.Serve(board, New(Config{Kit: r.Kit, Catalogue: db, Chat: r.Chat, Board: board, Assistant: llm,
+		WaitLLM: 100 * time.Millisecond, Now: commandstest.Now}))
+	return r
+}
+
+// submit submits the newest tool form as camille, and returns the errors
+// per field and the error of the whole form.
+func (r *toolRig) submit(values map[string]any) (map[string]string, string) {
+	_, resp := r.Submit("camille", "town", "tool", values)
+	return resp.Errors, resp.Error
 }
 
 // run types a command as user (camille speaks French, alex English) and
@@ -58,28 +54,18 @@ func MustToolServer(t testing.TB, llm bot.Assistant) *toolRig {
 func (r *toolRig) run(user, command string) string {
 	r.t.Helper()
 	trigger, text, _ := strings.Cut(command, " ")
-	form := url.Values{"token": {"tok"}, "team_id": {"team"}, "channel_id": {"town"}, "user_id": {user},
-		"command": {trigger}, "text": {text}, "trigger_id": {"trig"}}
-	req := httptest.NewRequest("POST", "/commands", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	rec := httptest.NewRecorder()
-	r.srv.Handler().ServeHTTP(rec, req)
-	var resp model.CommandResponse
-	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil || rec.Code != 200 {
-		r.t.Fatalf("%s: status %d, %s", command, rec.Code, rec.Body)
-	}
-	return resp.Text
+	return r.Run(user, strings.TrimPrefix(trigger, "/"), text)
 }
 
 func TestToolAnswersInEachLanguage(t *testing.T) {
 	r := MustToolServer(t, nil)
 	got := r.run("camille", "/outil alternative à doodle")
-	golden(t, "tool_doodle.fr.golden", got)
+	commandstest.Golden(t, "tool_doodle.fr.golden", got)
 	if !strings.Contains(got, "**Framadate**") || !strings.Contains(got, "remplace Doodle") {
 		t.Errorf("camille reads %q, want Framadate, which replaces Doodle", got)
 	}
 	got = r.run("alex", "/tool video meeting with people joining by phone")
-	golden(t, "tool_phone.en.golden", got)
+	commandstest.Golden(t, "tool_phone.en.golden", got)
 	if !strings.Contains(got, "BigBlueButton") && !strings.Contains(got, "Jitsi") {
 		t.Errorf("alex reads %q, want BigBlueButton or Jitsi", got)
 	}
@@ -149,47 +135,46 @@ func TestToolEditsAreForAdmins(t *testing.T) {
 	if got := r.run("camille", "/outil ajouter"); !strings.Contains(got, "Seuls les admins") {
 		t.Errorf("/outil ajouter by a member: got %q, want a refusal", got)
 	}
-	if len(r.chat.dialogs) != 0 {
+	if len(r.Chat.Dialogs()) != 0 {
 		t.Fatal("a dialog opened for a member")
 	}
-	r.chat.admins["camille"] = true
+	r.Chat.Admins["camille"] = true
 	r.run("camille", "/outil ajouter")
-	if len(r.chat.dialogs) != 1 || r.chat.dialogs[0].CallbackID != "tool" {
-		t.Fatalf("got dialogs %+v, want the tool form", r.chat.dialogs)
+	if len(r.Chat.Dialogs()) != 1 || r.Chat.Dialogs()[0].CallbackID != "tool" {
+		t.Fatalf("got dialogs %+v, want the tool form", r.Chat.Dialogs())
 	}
-	if n := len([]rune(r.chat.dialogs[0].Title)); n > 24 {
+	if n := len([]rune(r.Chat.Dialogs()[0].Title)); n > 24 {
 		t.Errorf("dialog title has %d characters, Mattermost takes 24", n)
 	}
 	values := map[string]any{"name": "Pad du quartier", "categories": "writing", "needs_fr": "écrire ensemble\nprise de notes",
 		"needs_en": "write together", "description_fr": "Notre pad.", "description_en": "Our pad.", "license": "not a licence!",
 		"free": true, "replaces": "Google Docs", "hosting": "self-hosted", "cost_fr": "Gratuit", "cost_en": "Free",
 		"user_difficulty": "1", "admin_difficulty": "2", "mobile": false, "website": "https://pad.example.org", "source": "https://pad.example.org"}
-	sub := &Submission{Request: bot.Request{TeamID: "team", UserID: "camille"}, State: map[string]string{"team": "team"}, Values: values, Lang: bot.French}
-	errs, err := r.srv.dialogs["tool"](context.Background(), sub)
-	if err != nil || !strings.Contains(errs["license"], "SPDX") {
+	errs, err := r.submit(values)
+	if err != "" || !strings.Contains(errs["license"], "SPDX") {
 		t.Fatalf("bad licence: got %v, %v, want an error on the licence field", errs, err)
 	}
 	if _, err := r.db.Tool(context.Background(), "team", "pad-du-quartier"); bot.ErrorCode(err) != bot.ENOTFOUND {
 		t.Fatalf("a refused form wrote the tool: %v", err)
 	}
 	values["license"] = "AGPL-3.0-or-later"
-	if errs, err := r.srv.dialogs["tool"](context.Background(), sub); err != nil || len(errs) != 0 {
+	if errs, err := r.submit(values); err != "" || len(errs) != 0 {
 		t.Fatalf("good form: got %v, %v", errs, err)
 	}
 	if got := r.run("camille", "/outil prise de notes"); !strings.Contains(got, "Pad du quartier") {
 		t.Errorf("the new tool is not found: %q", got)
 	}
-	if errs, _ := r.srv.dialogs["tool"](context.Background(), sub); !strings.Contains(errs["name"], "existe déjà") {
+	if errs, _ := r.submit(values); !strings.Contains(errs["name"], "existe déjà") {
 		t.Errorf("adding twice: got %v, want the name refused", errs)
 	}
 	// Edit: the form opens filled, and the edit is kept as a local one.
 	r.run("camille", "/outil modifier pad-du-quartier")
-	if d := r.chat.dialogs[len(r.chat.dialogs)-1]; d.Fields[0].Default != "Pad du quartier" {
+	if d := r.Chat.Dialogs()[len(r.Chat.Dialogs())-1]; d.Fields[0].Default != "Pad du quartier" {
 		t.Errorf("edit form: got name %q, want it filled", d.Fields[0].Default)
 	}
-	r.chat.admins["camille"] = false
-	if _, err := r.srv.dialogs["tool"](context.Background(), sub); bot.ErrorCode(err) != bot.EFORBIDDEN {
-		t.Errorf("a submission by someone no longer admin: got %v, want EFORBIDDEN", err)
+	r.Chat.Admins["camille"] = false
+	if _, err := r.submit(values); !strings.Contains(err, "Seuls les admins") {
+		t.Errorf("a submission by someone no longer admin: got %q, want a refusal", err)
 	}
 }
 

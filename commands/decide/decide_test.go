@@ -1,50 +1,24 @@
-package commands
+package decide
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"flag"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/mattermost/mattermost/server/public/model"
-
 	"balise/bot"
+	"balise/bot/background"
+	"balise/commands"
+	"balise/commands/commandstest"
 	"balise/storage"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files")
-
-// golden compares got with testdata/name, or rewrites it with -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs:\n got:\n%s\nwant:\n%s", name, got, want)
-	}
-}
-
 type rig struct {
-	t    *testing.T
-	srv  *Server
-	h    http.Handler
-	chat *fakeChat
+	*commandstest.Rig
+	dec  *Decide
+	post *background.Postman
 	db   *storage.DB
 }
 
@@ -54,64 +28,18 @@ func newRig(t *testing.T) *rig {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	chat := newFakeChat()
-	chat.members["board"] = []string{"camille", "alex", "sam"}
-	srv := MustServer(t, chat, db, db)
-	return &rig{t: t, srv: srv, h: srv.Handler(), chat: chat, db: db}
+	r := &rig{Rig: commandstest.New(t), db: db}
+	r.Chat.Members["board"] = []string{"camille", "alex", "sam"}
+	r.post = background.NewPostman(r.Work, db, r.Chat)
+	r.dec = New(Config{Kit: r.Kit, Store: db, Chat: r.Chat, Work: r.Work, Postman: r.post, Now: commandstest.Now})
+	r.Serve(r.dec)
+	return r
 }
 
-// command posts a slash command as Mattermost would and returns the reply.
+// command types /decide text as user and returns the reply.
 func (r *rig) command(user, token, text string) (int, string) {
-	form := url.Values{"token": {token}, "team_id": {"team"}, "channel_id": {"board"}, "user_id": {user},
-		"command": {"/decide"}, "text": {text}}
-	req := httptest.NewRequest("POST", "/commands", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	rec := httptest.NewRecorder()
-	r.h.ServeHTTP(rec, req)
-	var resp model.CommandResponse
-	json.Unmarshal(rec.Body.Bytes(), &resp)
-	return rec.Code, resp.Text
-}
-
-// click posts a click on the button of a post whose id starts with prefix.
-func (r *rig) click(user, postID, buttonID string) (int, string) {
-	var ctx map[string]any
-	for _, b := range r.chat.post(postID).Card.Buttons {
-		if b.ID == buttonID {
-			ctx = b.Context
-		}
-	}
-	if ctx == nil {
-		r.t.Fatalf("no button %s on %s", buttonID, postID)
-	}
-	return r.clickContext(user, postID, ctx)
-}
-
-func (r *rig) clickContext(user, postID string, ctx map[string]any) (int, string) {
-	body, _ := json.Marshal(model.PostActionIntegrationRequest{UserId: user, PostId: postID, ChannelId: "board", TeamId: "team", Context: ctx})
-	rec := httptest.NewRecorder()
-	r.h.ServeHTTP(rec, httptest.NewRequest("POST", "/actions", bytes.NewReader(body)))
-	var resp model.PostActionIntegrationResponse
-	json.Unmarshal(rec.Body.Bytes(), &resp)
-	return rec.Code, resp.EphemeralText
-}
-
-// settle waits for the card refreshes in flight.
-func (r *rig) settle(id int64) {
-	for {
-		r.srv.bg.mu.Lock()
-		busy := r.srv.bg.running[id]
-		r.srv.bg.mu.Unlock()
-		if !busy {
-			return
-		}
-	}
-}
-
-func (r *rig) dms(user string) []bot.Message {
-	r.chat.mu.Lock()
-	defer r.chat.mu.Unlock()
-	return append([]bot.Message(nil), r.chat.dms[user]...)
+	code, resp := r.Command(user, token, "decide", text)
+	return code, resp.Text
 }
 
 func cardText(m bot.Message) string {
@@ -142,22 +70,19 @@ func TestDecisionCardTallies(t *testing.T) {
 		t.Fatalf("open: %d %q", code, text)
 	}
 	d, _ := r.db.Decision(context.Background(), "team", 1)
-	r.click("alex", d.PostID, "vote0")
-	r.click("sam", d.PostID, "vote2")
-	if _, text := r.click("alex", d.PostID, "vote0"); !strings.Contains(text, "Agree") {
+	r.Click("alex", d.PostID, "vote0")
+	r.Click("sam", d.PostID, "vote2")
+	if _, text := r.Click("alex", d.PostID, "vote0"); !strings.Contains(text, "Agree") {
 		t.Errorf("alex (en) reads %q, want their stance in English", text)
 	}
-	r.click("sam", d.PostID, "vote3")
-	if _, text := r.click("zoe", d.PostID, "vote0"); !strings.Contains(text, "ne faites pas partie") {
+	r.Click("sam", d.PostID, "vote3")
+	if _, text := r.Click("zoe", d.PostID, "vote0"); !strings.Contains(text, "ne faites pas partie") {
 		t.Errorf("zoe, not a voter, reads %q, want a polite refusal", text)
 	}
-	r.settle(d.ID)
-	golden(t, "decision_card.fr.golden", cardText(r.chat.post(d.PostID)))
-	deadline := time.Now().Add(5 * time.Second)
-	for len(r.dms("camille")) == 0 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond) // the notice is delivered by a goroutine
-	}
-	if dms := r.dms("camille"); len(dms) != 1 || !strings.Contains(dms[0].Text, "@sam a bloqué") {
+	r.Settle()
+	commandstest.Golden(t, "decision_card.fr.golden", cardText(r.Chat.PostOf(d.PostID)))
+	r.Settle() // the notice is delivered in the background
+	if dms := r.Chat.DMs("camille"); len(dms) != 1 || !strings.Contains(dms[0].Text, "@sam a bloqué") {
 		t.Errorf("camille's direct messages = %+v, want one block notice naming sam", dms)
 	}
 }
@@ -166,32 +91,32 @@ func TestForgedClickChangesNothing(t *testing.T) {
 	r := newRig(t)
 	r.command("alex", "tok", `"Adopt Paheko" --closes 2d`)
 	d, _ := r.db.Decision(context.Background(), "team", 1)
-	forged := NewSigner([]byte("not the key")).ButtonContext(map[string]string{"a": "vote", "team": "team", "d": "1", "c": "0"})
-	if code, _ := r.clickContext("sam", d.PostID, forged); code != http.StatusUnauthorized {
+	forged := commands.NewSigner([]byte("not the key"), nil).ButtonContext(map[string]string{"a": "vote", "team": "team", "d": "1", "c": "0"})
+	if code, _ := r.ClickContext("sam", d.PostID, forged); code != http.StatusUnauthorized {
 		t.Errorf("forged click: got %d, want 401", code)
 	}
-	real := r.chat.post(d.PostID).Card.Buttons[0].Context
+	real := r.Chat.PostOf(d.PostID).Card.Buttons[0].Context
 	tampered := map[string]any{}
 	for k, v := range real {
 		tampered[k] = v
 	}
 	tampered["d"] = "2"
-	if code, _ := r.clickContext("sam", d.PostID, tampered); code != http.StatusUnauthorized {
+	if code, _ := r.ClickContext("sam", d.PostID, tampered); code != http.StatusUnauthorized {
 		t.Errorf("tampered click: got %d, want 401", code)
 	}
 	if tally, _ := r.db.Tally(context.Background(), d.ID); tally.Voted != 0 {
 		t.Errorf("forged clicks stored %d stances", tally.Voted)
 	}
-	golden(t, "decision_card.en.golden", cardText(r.chat.post(d.PostID)))
+	commandstest.Golden(t, "decision_card.en.golden", cardText(r.Chat.PostOf(d.PostID)))
 }
 
 func TestHiddenResultsStayHidden(t *testing.T) {
 	r := newRig(t)
 	r.command("alex", "tok", `"Pick a tool" --options Jitsi BigBlueButton --hidden --closes 1d`)
 	d, _ := r.db.Decision(context.Background(), "team", 1)
-	r.click("sam", d.PostID, "vote1")
-	r.settle(d.ID)
-	if text := r.chat.post(d.PostID).Card.Text; strings.Contains(text, "**1**") || !strings.Contains(text, "hidden") {
+	r.Click("sam", d.PostID, "vote1")
+	r.Settle()
+	if text := r.Chat.PostOf(d.PostID).Card.Text; strings.Contains(text, "**1**") || !strings.Contains(text, "hidden") {
 		t.Errorf("hidden card reads %q, want no counts", text)
 	}
 	if _, text := r.command("alex", "tok", "show #1"); strings.Contains(text, "**1**") {
@@ -204,18 +129,16 @@ func TestOutageKeepsMessagesUntilDelivered(t *testing.T) {
 	ctx := context.Background()
 	r.command("camille", "tok", `"Passer à Nextcloud" --fermeture 1h`)
 	d, _ := r.db.Decision(ctx, "team", 1)
-	r.chat.mu.Lock()
-	r.chat.down = true
-	r.chat.mu.Unlock()
+	r.Chat.SetDown(true)
 	if _, text := r.command("camille", "tok", "fermer #1"); !strings.Contains(text, "#1 fermée") {
 		t.Fatalf("close: %q", text)
 	}
-	r.srv.Drain(ctx) // the delivery the close started has failed
+	r.Settle() // the delivery the close started has failed
 	later := time.Now()
 	r.db.Now = func() time.Time { return later }
 	for i := 0; i < 5; i++ {
 		later = later.Add(2 * time.Hour) // past the retry delay
-		if err := r.srv.deliverOutbox(ctx); err == nil {
+		if err := r.post.Deliver(ctx); err == nil {
 			t.Error("delivery during an outage reported success")
 		}
 	}
@@ -223,18 +146,16 @@ func TestOutageKeepsMessagesUntilDelivered(t *testing.T) {
 	if letters, _ := r.db.Pending(ctx, 10); len(letters) != 1 {
 		t.Fatalf("during the outage %d letters are pending, want the result kept", len(letters))
 	}
-	r.chat.mu.Lock()
-	r.chat.down = false
-	r.chat.mu.Unlock()
-	if err := r.srv.deliverOutbox(ctx); err != nil {
+	r.Chat.SetDown(false)
+	if err := r.post.Deliver(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.srv.deliverOutbox(ctx); err != nil {
+	if err := r.post.Deliver(ctx); err != nil {
 		t.Fatal(err)
 	}
 	results := 0
-	for _, id := range r.chat.order {
-		if strings.Contains(r.chat.post(id).Text, "Décision #1 fermée") && r.chat.post(id).RootID == d.PostID {
+	for _, id := range r.Chat.Posts() {
+		if strings.Contains(r.Chat.PostOf(id).Text, "Décision #1 fermée") && r.Chat.PostOf(id).RootID == d.PostID {
 			results++
 		}
 	}
@@ -246,7 +167,7 @@ func TestOutageKeepsMessagesUntilDelivered(t *testing.T) {
 func TestExportNeutralisesFormulas(t *testing.T) {
 	r := newRig(t)
 	dec := &bot.Decision{Number: 1, Title: "=HYPERLINK(\"http://x\")", Kind: bot.Proposal, Options: bot.ProposalOptions, Outcome: "+1 pour tous", Location: nil}
-	data, err := r.srv.decisionsCSV(bot.English, []*bot.Decision{dec}, []bot.Tally{{Counts: make([]int, 4)}})
+	data, err := r.dec.decisionsCSV(bot.English, []*bot.Decision{dec}, []bot.Tally{{Counts: make([]int, 4)}})
 	if err != nil {
 		t.Fatal(err)
 	}

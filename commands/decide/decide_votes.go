@@ -1,4 +1,4 @@
-package commands
+package decide
 
 import (
 	"context"
@@ -7,15 +7,16 @@ import (
 	"time"
 
 	"balise/bot"
+	"balise/commands"
 )
 
 // clickedDecision loads the decision a button belongs to.
-func (s *Server) clickedDecision(ctx context.Context, c *Click) (*bot.Decision, error) {
+func (s *Decide) clickedDecision(ctx context.Context, c *commands.Click) (*bot.Decision, error) {
 	id, err := strconv.ParseInt(c.Fields["d"], 10, 64)
 	if err != nil {
 		return nil, bot.Errorf(bot.ENOTFOUND, "decide.error.not_found")
 	}
-	d, err := s.decisions.DecisionByID(ctx, id)
+	d, err := s.store.DecisionByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -26,7 +27,7 @@ func (s *Server) clickedDecision(ctx context.Context, c *Click) (*bot.Decision, 
 }
 
 // clickVote records the member's stance; clicking again changes it.
-func (s *Server) clickVote(ctx context.Context, c *Click) (string, error) {
+func (s *Decide) clickVote(ctx context.Context, c *commands.Click) (string, error) {
 	d, err := s.clickedDecision(ctx, c)
 	if err != nil {
 		return "", err
@@ -38,22 +39,22 @@ func (s *Server) clickVote(ctx context.Context, c *Click) (string, error) {
 	if err := s.mayVote(d, c.UserID); err != nil {
 		return "", err
 	}
-	changed, err := s.decisions.TakeStance(ctx, d.ID, c.UserID, bot.Stance{Choice: choice})
+	changed, err := s.store.TakeStance(ctx, d.ID, c.UserID, bot.Stance{Choice: choice})
 	if err != nil {
 		return "", err
 	}
-	s.refresh(d.ID)
+	s.cards.Refresh(d.ID)
 	if changed && d.Kind == bot.Proposal && d.Options[choice] == bot.Block {
 		s.notifyBlock(ctx, d, c.UserID, "")
 	}
-	return s.text.T(c.Lang, "decide.voted", "choice", s.optionLabel(c.Lang, d, choice)), nil
+	return s.kit.T(c.Lang, "decide.voted", "choice", s.optionLabel(c.Lang, d, choice)), nil
 }
 
 // submittedDecision loads the decision a signed dialog state names, in the
 // team the state was signed for.
-func (s *Server) submittedDecision(ctx context.Context, sub *Submission) (*bot.Decision, error) {
+func (s *Decide) submittedDecision(ctx context.Context, sub *commands.Submission) (*bot.Decision, error) {
 	id, _ := strconv.ParseInt(sub.State["d"], 10, 64)
-	d, err := s.decisions.DecisionByID(ctx, id)
+	d, err := s.store.DecisionByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +64,7 @@ func (s *Server) submittedDecision(ctx context.Context, sub *Submission) (*bot.D
 	return d, nil
 }
 
-func (s *Server) mayVote(d *bot.Decision, userID string) error {
+func (s *Decide) mayVote(d *bot.Decision, userID string) error {
 	if !d.Open() {
 		return bot.Errorf(bot.ECONFLICT, "decide.error.closed")
 	}
@@ -74,26 +75,26 @@ func (s *Server) mayVote(d *bot.Decision, userID string) error {
 }
 
 // notifyBlock tells the author, in a direct message, that someone blocked.
-func (s *Server) notifyBlock(ctx context.Context, d *bot.Decision, voterID, reason string) {
-	who := s.text.T(d.Lang, "decide.block.someone")
+func (s *Decide) notifyBlock(ctx context.Context, d *bot.Decision, voterID, reason string) {
+	who := s.kit.T(d.Lang, "decide.block.someone")
 	if !d.Anonymous {
 		if m, err := s.chat.Member(ctx, voterID); err == nil {
 			who = "@" + m.Username
 		}
 	}
-	text := s.text.T(d.Lang, "decide.block.notice", "who", who, "number", d.Number, "title", bot.Quiet(d.Title), "link", s.permalink(d.PostID))
+	text := s.kit.T(d.Lang, "decide.block.notice", "who", who, "number", d.Number, "title", bot.Quiet(d.Title), "link", s.kit.Permalink(d.PostID))
 	if reason != "" && !d.Anonymous {
 		text += "\n> " + bot.Quiet(reason)
 	}
-	if err := s.outbox.Enqueue(ctx, d.TeamID, bot.Envelope{ToUserID: d.AuthorID, Message: bot.Message{Text: text}}); err != nil {
-		logErr(ctx, err, "queue block notice")
+	if err := s.store.Enqueue(ctx, d.TeamID, bot.Envelope{ToUserID: d.AuthorID, Message: bot.Message{Text: text}}); err != nil {
+		commands.LogErr(ctx, err, "queue block notice")
 		return
 	}
-	s.kick()
+	s.post.Kick()
 }
 
 // clickReason opens the dialog where a member gives their stance a reason.
-func (s *Server) clickReason(ctx context.Context, c *Click) (string, error) {
+func (s *Decide) clickReason(ctx context.Context, c *commands.Click) (string, error) {
 	d, err := s.clickedDecision(ctx, c)
 	if err != nil {
 		return "", err
@@ -101,25 +102,25 @@ func (s *Server) clickReason(ctx context.Context, c *Click) (string, error) {
 	if err := s.mayVote(d, c.UserID); err != nil {
 		return "", err
 	}
-	current, voted, err := s.decisions.StanceOf(ctx, d.ID, c.UserID)
+	current, voted, err := s.store.StanceOf(ctx, d.ID, c.UserID)
 	if err != nil {
 		return "", err
 	}
 	l := c.Lang
-	stance := bot.Field{Name: "stance", Label: s.text.T(l, "decide.dialog.stance"), Kind: "radio"}
+	stance := bot.Field{Name: "stance", Label: s.kit.T(l, "decide.dialog.stance"), Kind: "radio"}
 	if voted {
 		stance.Default = strconv.Itoa(current.Choice) // a member who has not voted chooses here
 	}
 	for i := range d.Options {
 		stance.Options = append(stance.Options, bot.Option{Label: s.optionLabel(l, d, i), Value: strconv.Itoa(i)})
 	}
-	dlg := bot.Dialog{CallbackID: "reason", Title: s.text.T(l, "decide.dialog.reason_title"), SubmitLabel: s.text.T(l, "decide.dialog.submit"),
+	dlg := bot.Dialog{CallbackID: "reason", Title: s.kit.T(l, "decide.dialog.reason_title"), SubmitLabel: s.kit.T(l, "decide.dialog.submit"),
 		Intro:  "#" + strconv.Itoa(d.Number) + " " + bot.Quiet(d.Title),
-		Fields: []bot.Field{stance, {Name: "reason", Label: s.text.T(l, "decide.dialog.reason"), Kind: "textarea", MaxLen: bot.MaxReason, Default: current.Reason}}}
-	return "", s.openDialog(ctx, c.Request, dlg, map[string]string{"d": c.Fields["d"]})
+		Fields: []bot.Field{stance, {Name: "reason", Label: s.kit.T(l, "decide.dialog.reason"), Kind: "textarea", MaxLen: bot.MaxReason, Default: current.Reason}}}
+	return "", s.kit.OpenDialog(ctx, c.Request, dlg, map[string]string{"d": c.Fields["d"]})
 }
 
-func (s *Server) submitReason(ctx context.Context, sub *Submission) (map[string]string, error) {
+func (s *Decide) submitReason(ctx context.Context, sub *commands.Submission) (map[string]string, error) {
 	d, err := s.submittedDecision(ctx, sub)
 	if err != nil {
 		return nil, err
@@ -129,17 +130,17 @@ func (s *Server) submitReason(ctx context.Context, sub *Submission) (map[string]
 	}
 	choice, err := strconv.Atoi(sub.Text("stance"))
 	if err != nil || choice < 0 || choice >= len(d.Options) {
-		return map[string]string{"stance": s.text.T(sub.Lang, "decide.error.stance")}, nil
+		return map[string]string{"stance": s.kit.T(sub.Lang, "decide.error.stance")}, nil
 	}
 	reason := strings.TrimSpace(sub.Text("reason"))
 	if reason == "" || len([]rune(reason)) > bot.MaxReason {
-		return map[string]string{"reason": s.text.T(sub.Lang, "decide.error.reason", "max", bot.MaxReason)}, nil
+		return map[string]string{"reason": s.kit.T(sub.Lang, "decide.error.reason", "max", bot.MaxReason)}, nil
 	}
-	changed, err := s.decisions.TakeStance(ctx, d.ID, sub.UserID, bot.Stance{Choice: choice, Reason: reason})
+	changed, err := s.store.TakeStance(ctx, d.ID, sub.UserID, bot.Stance{Choice: choice, Reason: reason})
 	if err != nil {
 		return nil, err
 	}
-	s.refresh(d.ID)
+	s.cards.Refresh(d.ID)
 	if changed && d.Kind == bot.Proposal && d.Options[choice] == bot.Block {
 		s.notifyBlock(ctx, d, sub.UserID, reason)
 	}
@@ -150,18 +151,18 @@ func (s *Server) submitReason(ctx context.Context, sub *Submission) (map[string]
 	if err != nil {
 		return nil, err
 	}
-	text := s.text.T(d.Lang, "decide.reason_post", "who", "@"+m.Username, "choice", s.optionLabel(d.Lang, d, choice), "reason", bot.Quiet(reason))
+	text := s.kit.T(d.Lang, "decide.reason_post", "who", "@"+m.Username, "choice", s.optionLabel(d.Lang, d, choice), "reason", bot.Quiet(reason))
 	if d.Hidden {
-		text = s.text.T(d.Lang, "decide.reason_post_hidden", "who", "@"+m.Username, "reason", bot.Quiet(reason))
+		text = s.kit.T(d.Lang, "decide.reason_post_hidden", "who", "@"+m.Username, "reason", bot.Quiet(reason))
 	}
-	if err := s.outbox.Enqueue(ctx, d.TeamID, bot.Envelope{Message: bot.Message{ChannelID: d.ChannelID, RootID: d.PostID, Text: text}}); err != nil {
+	if err := s.store.Enqueue(ctx, d.TeamID, bot.Envelope{Message: bot.Message{ChannelID: d.ChannelID, RootID: d.PostID, Text: text}}); err != nil {
 		return nil, err
 	}
-	s.kick()
+	s.post.Kick()
 	return nil, nil
 }
 
-func (s *Server) clickClose(ctx context.Context, c *Click) (string, error) {
+func (s *Decide) clickClose(ctx context.Context, c *commands.Click) (string, error) {
 	d, err := s.clickedDecision(ctx, c)
 	if err != nil {
 		return "", err
@@ -174,7 +175,7 @@ func (s *Server) clickClose(ctx context.Context, c *Click) (string, error) {
 const askedReminderGap = 10 * time.Minute
 
 // clickRemind sends the undecided a reminder now, at the author's request.
-func (s *Server) clickRemind(ctx context.Context, c *Click) (string, error) {
+func (s *Decide) clickRemind(ctx context.Context, c *commands.Click) (string, error) {
 	d, err := s.clickedDecision(ctx, c)
 	if err != nil {
 		return "", err
@@ -189,22 +190,22 @@ func (s *Server) clickRemind(ctx context.Context, c *Click) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	claimed, err := s.decisions.ClaimAskedReminder(ctx, d.ID, reminders, askedReminderGap)
+	claimed, err := s.store.ClaimAskedReminder(ctx, d.ID, reminders, askedReminderGap)
 	if err != nil {
 		return "", err
 	}
 	if !claimed {
-		return s.text.T(c.Lang, "decide.reminded_recently"), nil
+		return s.kit.T(c.Lang, "decide.reminded_recently"), nil
 	}
-	s.kick()
+	s.post.Kick()
 	if len(reminders) == 0 {
-		return s.text.T(c.Lang, "decide.reminded_none"), nil
+		return s.kit.T(c.Lang, "decide.reminded_none"), nil
 	}
-	return s.text.T(c.Lang, "decide.reminded", "count", len(reminders)), nil
+	return s.kit.T(c.Lang, "decide.reminded", "count", len(reminders)), nil
 }
 
 // clickOutcome opens the dialog where the author writes the outcome.
-func (s *Server) clickOutcome(ctx context.Context, c *Click) (string, error) {
+func (s *Decide) clickOutcome(ctx context.Context, c *commands.Click) (string, error) {
 	d, err := s.clickedDecision(ctx, c)
 	if err != nil {
 		return "", err
@@ -213,21 +214,21 @@ func (s *Server) clickOutcome(ctx context.Context, c *Click) (string, error) {
 		return "", err
 	}
 	l := c.Lang
-	dlg := bot.Dialog{CallbackID: "outcome", Title: s.text.T(l, "decide.dialog.outcome_title"), SubmitLabel: s.text.T(l, "decide.dialog.submit"),
+	dlg := bot.Dialog{CallbackID: "outcome", Title: s.kit.T(l, "decide.dialog.outcome_title"), SubmitLabel: s.kit.T(l, "decide.dialog.submit"),
 		Intro: "#" + strconv.Itoa(d.Number) + " " + bot.Quiet(d.Title),
-		Fields: []bot.Field{{Name: "outcome", Label: s.text.T(l, "decide.dialog.outcome"), Kind: "textarea", MaxLen: bot.MaxOutcome,
-			Default: d.Outcome, Help: s.text.T(l, "decide.dialog.outcome_help")}}}
-	return "", s.openDialog(ctx, c.Request, dlg, map[string]string{"d": c.Fields["d"]})
+		Fields: []bot.Field{{Name: "outcome", Label: s.kit.T(l, "decide.dialog.outcome"), Kind: "textarea", MaxLen: bot.MaxOutcome,
+			Default: d.Outcome, Help: s.kit.T(l, "decide.dialog.outcome_help")}}}
+	return "", s.kit.OpenDialog(ctx, c.Request, dlg, map[string]string{"d": c.Fields["d"]})
 }
 
-func (s *Server) submitOutcome(ctx context.Context, sub *Submission) (map[string]string, error) {
+func (s *Decide) submitOutcome(ctx context.Context, sub *commands.Submission) (map[string]string, error) {
 	d, err := s.submittedDecision(ctx, sub)
 	if err != nil {
 		return nil, err
 	}
 	err = s.writeOutcome(ctx, d, sub.UserID, sub.Text("outcome"))
 	if e, ok := err.(*bot.Error); ok && e.Code == bot.EINVALID {
-		return map[string]string{"outcome": s.text.Err(sub.Lang, err)}, nil
+		return map[string]string{"outcome": s.kit.Err(sub.Lang, err)}, nil
 	}
 	return nil, err
 }

@@ -1,4 +1,4 @@
-package commands
+package tool
 
 import (
 	"context"
@@ -8,11 +8,12 @@ import (
 	"time"
 
 	"balise/bot"
+	"balise/commands"
 )
 
 // mustAdminister returns EFORBIDDEN unless the member administers the
 // team (or the server). What they add or edit is their team's alone.
-func (s *Server) mustAdminister(ctx context.Context, req bot.Request) error {
+func (s *Advisor) mustAdminister(ctx context.Context, req bot.Request) error {
 	ok, err := s.chat.IsTeamAdmin(ctx, req.TeamID, req.UserID)
 	if err != nil {
 		return err
@@ -29,17 +30,17 @@ func toolJSON(t *bot.Tool) string {
 }
 
 // openToolDialog opens the form to add an entry, or to edit t.
-func (s *Server) openToolDialog(ctx context.Context, req bot.Request, l bot.Lang, t *bot.Tool) error {
+func (s *Advisor) openToolDialog(ctx context.Context, req bot.Request, l bot.Lang, t *bot.Tool) error {
 	if err := s.mustAdminister(ctx, req); err != nil {
 		return err
 	}
-	title, state := s.text.T(l, "tool.dialog.add"), map[string]string{}
+	title, state := s.kit.T(l, "tool.dialog.add"), map[string]string{}
 	if t == nil {
 		t = &bot.Tool{UserDifficulty: 1, AdminDifficulty: 2, Free: true}
 	} else {
-		title, state["tool"] = s.text.T(l, "tool.dialog.edit"), t.ID
+		title, state["tool"] = s.kit.T(l, "tool.dialog.edit"), t.ID
 	}
-	tr := func(id string) string { return s.text.T(l, id) }
+	tr := func(id string) string { return s.kit.T(l, id) }
 	levels := []bot.Option{{Label: tr("tool.level.1"), Value: "1"}, {Label: tr("tool.level.2"), Value: "2"}, {Label: tr("tool.level.3"), Value: "3"}}
 	dlg := bot.Dialog{CallbackID: "tool", Title: title, SubmitLabel: tr("tool.dialog.save"), Fields: []bot.Field{
 		{Name: "name", Label: tr("tool.dialog.name"), Kind: "text", MaxLen: bot.MaxToolName, Default: t.Name},
@@ -61,12 +62,12 @@ func (s *Server) openToolDialog(ctx context.Context, req bot.Request, l bot.Lang
 		{Name: "website", Label: tr("tool.dialog.website"), Kind: "text", Subtype: "url", Default: t.Website},
 		{Name: "source", Label: tr("tool.dialog.source"), Kind: "text", Default: t.Source, Help: tr("tool.dialog.source_help")},
 	}}
-	return s.openDialog(ctx, req, dlg, state)
+	return s.kit.OpenDialog(ctx, req, dlg, state)
 }
 
 // submitTool validates the form field by field and stores the entry,
 // marked edited locally; nothing is written while a field is wrong.
-func (s *Server) submitTool(ctx context.Context, sub *Submission) (map[string]string, error) {
+func (s *Advisor) submitTool(ctx context.Context, sub *commands.Submission) (map[string]string, error) {
 	if err := s.mustAdminister(ctx, sub.Request); err != nil {
 		return nil, err
 	}
@@ -89,7 +90,7 @@ func (s *Server) submitTool(ctx context.Context, sub *Submission) (map[string]st
 		if field == "id" || field == "checked" {
 			field = "name"
 		}
-		return map[string]string{field: s.text.Err(sub.Lang, err)}, nil
+		return map[string]string{field: s.kit.Err(sub.Lang, err)}, nil
 	}
 	if field, err := t.Validate(); err != nil {
 		return fieldErr(field, err)
@@ -106,14 +107,14 @@ func (s *Server) submitTool(ctx context.Context, sub *Submission) (map[string]st
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.chat.DirectMessage(ctx, sub.UserID, bot.Message{Text: s.text.T(sub.Lang, "tool.saved", "name", t.Name, "id", t.ID)})
-	logErr(ctx, err, "confirm tool saved")
+	_, err = s.chat.DirectMessage(ctx, sub.UserID, bot.Message{Text: s.kit.T(sub.Lang, "tool.saved", "name", t.Name, "id", t.ID)})
+	commands.LogErr(ctx, err, "confirm tool saved")
 	return nil, nil
 }
 
 // toolFromDialog reads the form into an entry: lists are one per line
 // (needs) or separated by commas.
-func toolFromDialog(sub *Submission) *bot.Tool {
+func toolFromDialog(sub *commands.Submission) *bot.Tool {
 	lines := func(name string) []string { return strings.Split(sub.Text(name), "\n") }
 	commas := func(name string) []string { return strings.Split(sub.Text(name), ",") }
 	level := func(name string) int { n, _ := strconv.Atoi(sub.Text(name)); return n }

@@ -1,4 +1,4 @@
-package commands
+package tool
 
 import (
 	"bytes"
@@ -19,7 +19,7 @@ func TestToolAnswersProposeToTheBoard(t *testing.T) {
 	req := httptest.NewRequest("POST", "/commands", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	rec := httptest.NewRecorder()
-	r.srv.Handler().ServeHTTP(rec, req)
+	r.Handler.ServeHTTP(rec, req)
 	var resp model.CommandResponse
 	json.Unmarshal(rec.Body.Bytes(), &resp)
 	if len(resp.Attachments) != 1 || len(resp.Attachments[0].Actions) < 2 {
@@ -32,11 +32,11 @@ func TestToolAnswersProposeToTheBoard(t *testing.T) {
 	body, _ := json.Marshal(model.PostActionIntegrationRequest{UserId: "alex", ChannelId: "board", TeamId: "team",
 		TriggerId: "trig2", Context: first.Integration.Context})
 	rec = httptest.NewRecorder()
-	r.srv.Handler().ServeHTTP(rec, httptest.NewRequest("POST", "/actions", bytes.NewReader(body)))
-	if rec.Code != 200 || len(r.chat.dialogs) != 1 {
-		t.Fatalf("click: status %d, %d dialogs opened", rec.Code, len(r.chat.dialogs))
+	r.Handler.ServeHTTP(rec, httptest.NewRequest("POST", "/actions", bytes.NewReader(body)))
+	if rec.Code != 200 || len(r.Chat.Dialogs()) != 1 {
+		t.Fatalf("click: status %d, %d dialogs opened", rec.Code, len(r.Chat.Dialogs()))
 	}
-	d := r.chat.dialogs[0]
+	d := r.Chat.Dialogs()[0]
 	if d.CallbackID != "decide" || d.Fields[0].Default != "Adopt Framadate" || !strings.Contains(d.Fields[1].Default, "https://") {
 		t.Errorf("dialog = %+v, want the decision form titled Adopt Framadate with the tool's details", d)
 	}

@@ -1,15 +1,16 @@
-package commands
+package tool
 
 import (
 	"context"
 
 	"balise/bot"
+	"balise/commands"
 )
 
 // proposeButton is the "Propose to the board" button of a /tool answer: it
 // opens the form of a new decision about the tool.
-func (s *Server) proposeButton(in *Input, t *bot.Tool) bot.Button {
-	return s.button("propose"+sanitizeID(t.ID), s.text.T(in.Lang, "tool.propose.button", "name", t.Name), "primary", "propose",
+func (s *Advisor) proposeButton(in *commands.Input, t *bot.Tool) bot.Button {
+	return s.kit.Button("propose"+sanitizeID(t.ID), s.kit.T(in.Lang, "tool.propose.button", "name", t.Name), "primary", "propose",
 		map[string]string{"team": in.TeamID, "tool": t.ID})
 }
 
@@ -26,7 +27,7 @@ func sanitizeID(s string) string {
 
 // clickPropose opens the decision form, titled "Adopt <tool>", with the
 // tool's description and website as details.
-func (s *Server) clickPropose(ctx context.Context, c *Click) (string, error) {
+func (s *Advisor) clickPropose(ctx context.Context, c *commands.Click) (string, error) {
 	ix, err := s.tools.Index(ctx, c.TeamID)
 	if err != nil {
 		return "", err
@@ -35,7 +36,7 @@ func (s *Server) clickPropose(ctx context.Context, c *Click) (string, error) {
 	if t == nil {
 		return "", bot.Errorf(bot.ENOTFOUND, "tool.error.not_found", "name", c.Fields["tool"])
 	}
-	title := s.text.T(c.Lang, "tool.propose.title", "name", t.Name)
+	title := s.kit.T(c.Lang, "tool.propose.title", "name", t.Name)
 	details := t.Description.In(c.Lang) + "\n" + t.Website
-	return "", s.openDecisionDialog(ctx, c.Request, c.Lang, title, details)
+	return "", s.board.OpenForm(ctx, c.Request, c.Lang, title, details)
 }

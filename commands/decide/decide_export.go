@@ -1,4 +1,4 @@
-package commands
+package decide
 
 import (
 	"bytes"
@@ -10,15 +10,16 @@ import (
 	"time"
 
 	"balise/bot"
+	"balise/commands"
 )
 
 // exportDecisions sends the member, in a direct message, the team's
 // register of decisions as CSV and as Markdown. It holds no stance of any
 // member, only counts.
-func (s *Server) exportDecisions(ctx context.Context, in *Input) (string, error) {
+func (s *Decide) exportDecisions(ctx context.Context, in *commands.Input) (string, error) {
 	var all []*bot.Decision
 	for _, open := range []bool{true, false} {
-		list, err := s.decisions.ListDecisions(ctx, in.TeamID, bot.DecisionFilter{Open: open, Limit: 100000})
+		list, err := s.store.ListDecisions(ctx, in.TeamID, bot.DecisionFilter{Open: open, Limit: 100000})
 		if err != nil {
 			return "", err
 		}
@@ -30,7 +31,7 @@ func (s *Server) exportDecisions(ctx context.Context, in *Input) (string, error)
 	}
 	tallies := make([]bot.Tally, len(all))
 	for i, d := range all {
-		t, err := s.decisions.Tally(ctx, d.ID)
+		t, err := s.store.Tally(ctx, d.ID)
 		if err != nil {
 			return "", err
 		}
@@ -40,18 +41,18 @@ func (s *Server) exportDecisions(ctx context.Context, in *Input) (string, error)
 	if err != nil {
 		return "", err
 	}
-	md := s.decisionsMarkdown(in.Lang, s.location(ctx, in.UserID), all, tallies)
+	md := s.decisionsMarkdown(in.Lang, s.kit.Location(ctx, in.UserID), all, tallies)
 	dm, err := s.chat.DirectChannel(ctx, in.UserID)
 	if err != nil {
 		return "", err
 	}
 	day := s.now().Format("2006-01-02")
-	_, err = s.chat.Upload(ctx, bot.Message{ChannelID: dm, Text: s.text.T(in.Lang, "decide.export.post", "count", len(all))},
+	_, err = s.chat.Upload(ctx, bot.Message{ChannelID: dm, Text: s.kit.T(in.Lang, "decide.export.post", "count", len(all))},
 		[]bot.File{{Name: "decisions-" + day + ".csv", Data: csvData}, {Name: "decisions-" + day + ".md", Data: []byte(md)}})
 	if err != nil {
 		return "", err
 	}
-	return s.text.T(in.Lang, "decide.export.sent"), nil
+	return s.kit.T(in.Lang, "decide.export.sent"), nil
 }
 
 // cell makes a value safe in a spreadsheet: a cell starting with = + - @
@@ -63,9 +64,9 @@ func cell(v string) string {
 	return v
 }
 
-func (s *Server) counts(l bot.Lang, d *bot.Decision, t bot.Tally) string {
+func (s *Decide) counts(l bot.Lang, d *bot.Decision, t bot.Tally) string {
 	if d.Hidden && d.Open() {
-		return s.text.T(l, "decide.card.hidden")
+		return s.kit.T(l, "decide.card.hidden")
 	}
 	var parts []string
 	for i := range d.Options {
@@ -81,11 +82,11 @@ func stamp(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format(time.RFC3339)
 }
 
-func (s *Server) decisionsCSV(l bot.Lang, all []*bot.Decision, tallies []bot.Tally) ([]byte, error) {
+func (s *Decide) decisionsCSV(l bot.Lang, all []*bot.Decision, tallies []bot.Tally) ([]byte, error) {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	w.UseCRLF = true
-	header := strings.Split(s.text.T(l, "decide.export.header"), ",")
+	header := strings.Split(s.kit.T(l, "decide.export.header"), ",")
 	if err := w.Write(header); err != nil {
 		return nil, err
 	}
@@ -93,15 +94,15 @@ func (s *Server) decisionsCSV(l bot.Lang, all []*bot.Decision, tallies []bot.Tal
 		t := tallies[i]
 		yesNo := func(b bool) string {
 			if b {
-				return s.text.T(l, "decide.export.yes")
+				return s.kit.T(l, "decide.export.yes")
 			}
-			return s.text.T(l, "decide.export.no")
+			return s.kit.T(l, "decide.export.no")
 		}
 		quorum := ""
 		if d.Quorum > 0 {
 			quorum = yesNo(d.Missing(t) == 0)
 		}
-		row := []string{strconv.Itoa(d.Number), d.Title, s.text.T(l, "decide.kind."+string(d.Kind)), s.counts(l, d, t),
+		row := []string{strconv.Itoa(d.Number), d.Title, s.kit.T(l, "decide.kind."+string(d.Kind)), s.counts(l, d, t),
 			strconv.Itoa(t.Voted), strconv.Itoa(len(d.Voters)), strconv.Itoa(d.Quorum), quorum,
 			yesNo(d.Anonymous), stamp(d.CreatedAt, d.Location), stamp(d.ClosesAt, d.Location), stamp(d.ClosedAt, d.Location), d.Outcome}
 		for j := range row {
@@ -115,24 +116,24 @@ func (s *Server) decisionsCSV(l bot.Lang, all []*bot.Decision, tallies []bot.Tal
 	return buf.Bytes(), w.Error()
 }
 
-func (s *Server) decisionsMarkdown(l bot.Lang, loc *time.Location, all []*bot.Decision, tallies []bot.Tally) string {
+func (s *Decide) decisionsMarkdown(l bot.Lang, loc *time.Location, all []*bot.Decision, tallies []bot.Tally) string {
 	var b strings.Builder
-	b.WriteString("# " + s.text.T(l, "decide.export.md_title") + "\n")
+	b.WriteString("# " + s.kit.T(l, "decide.export.md_title") + "\n")
 	for i, d := range all {
 		t := tallies[i]
 		fmt.Fprintf(&b, "\n## #%d %s\n\n", d.Number, d.Title)
 		if d.Details != "" {
 			b.WriteString(d.Details + "\n\n")
 		}
-		fmt.Fprintf(&b, "- %s\n- %s\n- %s\n", s.text.T(l, "decide.kind."+string(d.Kind)),
+		fmt.Fprintf(&b, "- %s\n- %s\n- %s\n", s.kit.T(l, "decide.kind."+string(d.Kind)),
 			s.counts(l, d, t), s.participation(l, d, t))
 		if d.Open() {
-			fmt.Fprintf(&b, "- %s\n", s.text.T(l, "decide.card.closes", "when", s.when(l, d.ClosesAt, loc)))
+			fmt.Fprintf(&b, "- %s\n", s.kit.T(l, "decide.card.closes", "when", s.kit.When(l, d.ClosesAt, loc)))
 		} else {
-			fmt.Fprintf(&b, "- %s\n", s.text.T(l, "decide.card.closed", "when", s.when(l, d.ClosedAt, loc)))
+			fmt.Fprintf(&b, "- %s\n", s.kit.T(l, "decide.card.closed", "when", s.kit.When(l, d.ClosedAt, loc)))
 		}
 		if d.Outcome != "" {
-			fmt.Fprintf(&b, "\n%s\n", s.text.T(l, "decide.card.outcome", "outcome", d.Outcome))
+			fmt.Fprintf(&b, "\n%s\n", s.kit.T(l, "decide.card.outcome", "outcome", d.Outcome))
 		}
 	}
 	return b.String()

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"time"
+
+	"balise/bot"
+	"balise/bot/background"
+	"balise/bot/mattermost"
+	"balise/commands"
+	"balise/commands/decide"
+	"balise/commands/tool"
+	"balise/storage"
+)
+
+// capabilityDeps is what the capabilities are built from.
+type capabilityDeps struct {
+	db      *storage.DB
+	chat    *mattermost.Client
+	kit     *commands.Kit
+	work    *background.Work
+	tick    time.Duration
+	llm     bot.Assistant
+	waitLLM time.Duration
+}
+
+// capabilities builds what Balise does, each with the few things it uses:
+// adding a capability is one line here.
+func capabilities(d capabilityDeps) []commands.Capability {
+	postman := background.NewPostman(d.work, d.db, d.chat)
+	board := decide.New(decide.Config{Kit: d.kit, Store: d.db, Chat: d.chat, Work: d.work, Postman: postman, Tick: d.tick})
+	return []commands.Capability{
+		jobs{postman.Job(d.tick)},
+		board,
+		tool.New(tool.Config{Kit: d.kit, Catalogue: d.db, Chat: d.chat, Board: board, Assistant: d.llm, WaitLLM: d.waitLLM}),
+	}
+}
+
+// jobs registers periodic work shared by the capabilities: the outbox's
+// delivery.
+type jobs []bot.Job
+
+func (j jobs) Register(r *commands.Routes) { r.Job(j...) }

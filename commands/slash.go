@@ -80,4 +80,3 @@ func (s *Server) buttonsAttachment(buttons []bot.Button) *model.SlackAttachment 
 	}
 	return a
 }
-

@@ -22,6 +22,7 @@ type Chat struct {
 	order   []string
 	dms     map[string][]bot.Message
 	dialogs []bot.Dialog
+	files   map[string][]bot.File
 	Members map[string][]string // channel id: its members
 	Admins  map[string]bool     // team and system admins
 	down    bool
@@ -29,7 +30,7 @@ type Chat struct {
 
 // NewChat returns an empty chat.
 func NewChat() *Chat {
-	return &Chat{posts: map[string]bot.Message{}, dms: map[string][]bot.Message{}, Members: map[string][]string{}, Admins: map[string]bool{}}
+	return &Chat{posts: map[string]bot.Message{}, files: map[string][]bot.File{}, dms: map[string][]bot.Message{}, Members: map[string][]string{}, Admins: map[string]bool{}}
 }
 
 func (f *Chat) Post(ctx context.Context, m bot.Message) (string, error) {
@@ -69,7 +70,20 @@ func (f *Chat) DirectChannel(ctx context.Context, userID string) (string, error)
 }
 
 func (f *Chat) Upload(ctx context.Context, m bot.Message, files []bot.File) (string, error) {
-	return f.Post(ctx, m)
+	id, err := f.Post(ctx, m)
+	if err == nil {
+		f.mu.Lock()
+		f.files[id] = files
+		f.mu.Unlock()
+	}
+	return id, err
+}
+
+// Files returns the files attached to a post.
+func (f *Chat) Files(postID string) []bot.File {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.files[postID]
 }
 
 func (f *Chat) Member(ctx context.Context, userID string) (bot.Member, error) {

@@ -82,10 +82,18 @@ func stamp(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format(time.RFC3339)
 }
 
+// decisionsCSV writes the register so that the spreadsheets associations
+// use open it cleanly: a byte-order mark says UTF-8, and French readers get
+// ";" as separator, as their spreadsheet expects (the comma is their
+// decimal mark).
 func (s *Decide) decisionsCSV(l bot.Lang, all []*bot.Decision, tallies []bot.Tally) ([]byte, error) {
 	var buf bytes.Buffer
+	buf.WriteString("\ufeff")
 	w := csv.NewWriter(&buf)
 	w.UseCRLF = true
+	if l == bot.French {
+		w.Comma = ';'
+	}
 	header := strings.Split(s.kit.T(l, "decide.export.header"), ",")
 	if err := w.Write(header); err != nil {
 		return nil, err

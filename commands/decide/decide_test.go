@@ -16,6 +16,7 @@ import (
 )
 
 type rig struct {
+	t *testing.T
 	*commandstest.Rig
 	dec  *Decide
 	post *background.Postman
@@ -28,7 +29,7 @@ func newRig(t *testing.T) *rig {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	r := &rig{Rig: commandstest.New(t), db: db}
+	r := &rig{Rig: commandstest.New(t), t: t, db: db}
 	r.Chat.Members["board"] = []string{"camille", "alex", "sam"}
 	r.post = background.NewPostman(r.Work, db, r.Chat)
 	r.dec = New(Config{Kit: r.Kit, Store: db, Chat: r.Chat, Work: r.Work, Postman: r.post, Now: commandstest.Now})
@@ -174,6 +175,22 @@ func TestExportNeutralisesFormulas(t *testing.T) {
 	csv := string(data)
 	if !strings.Contains(csv, `"'=HYPERLINK(""http://x"")"`) || !strings.Contains(csv, "'+1 pour tous") || !strings.HasSuffix(csv, "\r\n") {
 		t.Errorf("CSV = %q, want formulas neutralised and CRLF lines", csv)
+	}
+}
+
+// Spreadsheets read the export right: UTF-8 said by a byte-order mark, and
+// ";" between French columns.
+func TestExportOpensInSpreadsheets(t *testing.T) {
+	r := newRig(t)
+	dec := &bot.Decision{Number: 1, Title: "Passer à Nextcloud", Kind: bot.Proposal, Options: bot.ProposalOptions}
+	for l, header := range map[bot.Lang]string{bot.French: "\ufeffnuméro;titre;", bot.English: "\ufeffnumber,title,"} {
+		data, err := r.dec.decisionsCSV(l, []*bot.Decision{dec}, []bot.Tally{{Counts: make([]int, 4)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(string(data), header) {
+			t.Errorf("%s export starts %q, want %q", l, string(data)[:min(len(data), 30)], header)
+		}
 	}
 }
 

@@ -75,7 +75,12 @@ func (s *Decide) mayVote(d *bot.Decision, userID string) error {
 }
 
 // notifyBlock tells the author, in a direct message, that someone blocked.
+// Under hidden results, the author learns of blocks with everyone, at the
+// close.
 func (s *Decide) notifyBlock(ctx context.Context, d *bot.Decision, voterID, reason string) {
+	if d.Hidden {
+		return
+	}
 	who := s.kit.T(d.Lang, "decide.block.someone")
 	if !d.Anonymous {
 		if m, err := s.chat.Member(ctx, voterID); err == nil {

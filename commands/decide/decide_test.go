@@ -16,14 +16,14 @@ import (
 )
 
 type rig struct {
-	t *testing.T
+	t testing.TB
 	*commandstest.Rig
 	dec  *Decide
 	post *background.Postman
 	db   *storage.DB
 }
 
-func newRig(t *testing.T) *rig {
+func newRig(t testing.TB) *rig {
 	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "b.db"))
 	if err != nil {
 		t.Fatal(err)

@@ -43,7 +43,9 @@ func (s *Decide) clickVote(ctx context.Context, c *commands.Click) (string, erro
 	if err != nil {
 		return "", err
 	}
-	s.cards.Refresh(d.ID)
+	if changed { // the same click twice changes nothing on the card
+		s.cards.Refresh(d.ID)
+	}
 	if changed && d.Kind == bot.Proposal && d.Options[choice] == bot.Block {
 		s.notifyBlock(ctx, d, c.UserID, "")
 	}

@@ -87,7 +87,7 @@ func TestParseWhenDateAloneOnChangeDays(t *testing.T) {
 	paris := MustLoad(t, "Europe/Paris")
 	now := time.Date(2026, 1, 5, 10, 0, 0, 0, paris)
 	for in, wantUTC := range map[string]time.Time{
-		"2026-03-29": time.Date(2026, 3, 29, 16, 0, 0, 0, time.UTC), // CEST, UTC+2
+		"2026-03-29": time.Date(2026, 3, 29, 16, 0, 0, 0, time.UTC),  // CEST, UTC+2
 		"2026-10-25": time.Date(2026, 10, 25, 17, 0, 0, 0, time.UTC), // CET, UTC+1
 	} {
 		got, err := bot.ParseWhen(in, now, paris, 18)

@@ -1,7 +1,6 @@
 package decide
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -118,27 +117,18 @@ func setValue(d *bot.Draft, name, v string, now time.Time, loc *time.Location) e
 	return err
 }
 
-var durationRE = regexp.MustCompile(`^(\d{1,4})\s*(m|min|mn|minutes?|h|heures?|hours?|d|j|jours?|days?|w|sem|semaines?|weeks?)$`)
+// closingHour is when a decision closes on a date given without a time.
+const closingHour = 18
 
-// parseClosing reads a duration (30min, 48h, 7d, 7j, 2w, 2sem) or a date
-// (2026-12-01, 2026-12-01 18:00) and returns the time until it.
+// parseClosing reads when a decision closes (a duration such as 7d or 7j,
+// a date such as 1/12 or 2026-12-01 18:00: see bot.ParseWhen) in the
+// author's time zone, and returns the time until then.
 func parseClosing(v string, now time.Time, loc *time.Location) (time.Duration, error) {
-	v = strings.ToLower(strings.TrimSpace(v))
-	if m := durationRE.FindStringSubmatch(v); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		unit := map[byte]time.Duration{'m': time.Minute, 'h': time.Hour, 'd': 24 * time.Hour, 'j': 24 * time.Hour,
-			'w': 7 * 24 * time.Hour, 's': 7 * 24 * time.Hour}[m[2][0]]
-		return time.Duration(n) * unit, nil
+	t, err := bot.ParseWhen(v, now, loc, closingHour)
+	if err != nil {
+		return 0, bot.Errorf(bot.EINVALID, "decide.error.closes_format", "value", strings.TrimSpace(v))
 	}
-	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02", "02/01/2006 15:04", "02/01/2006"} {
-		if t, err := time.ParseInLocation(layout, v, loc); err == nil {
-			if !strings.Contains(layout, "15") {
-				t = t.Add(18 * time.Hour) // a date alone closes at 18:00
-			}
-			return t.Sub(now), nil
-		}
-	}
-	return 0, bot.Errorf(bot.EINVALID, "decide.error.closes_format", "value", v)
+	return t.Sub(now), nil
 }
 
 func parseQuorum(v string) (int, error) {

@@ -35,11 +35,35 @@ func TestParseDraft(t *testing.T) {
 	}
 }
 
+// Closing times are built from calendar fields in the author's zone: a
+// date alone closes at 18:00 and "7j" at the same time of day, also across
+// a daylight-saving change.
+func TestClosingTimesKeepTheClockOnDaylightSavingDays(t *testing.T) {
+	paris, _ := time.LoadLocation("Europe/Paris")
+	before := time.Date(2027, 3, 25, 10, 0, 0, 0, paris)
+	for in, want := range map[string]time.Time{
+		"2027-03-28":       time.Date(2027, 3, 28, 18, 0, 0, 0, paris),
+		"28/03":            time.Date(2027, 3, 28, 18, 0, 0, 0, paris),
+		"2027-10-31":       time.Date(2027, 10, 31, 18, 0, 0, 0, paris),
+		"7j":               time.Date(2027, 4, 1, 10, 0, 0, 0, paris),
+		"2027-03-28 09:30": time.Date(2027, 3, 28, 9, 30, 0, 0, paris),
+	} {
+		got, err := parseClosing(in, before, paris)
+		if err != nil {
+			t.Errorf("parseClosing(%q): %v", in, err)
+			continue
+		}
+		if at := before.Add(got); !at.Equal(want) {
+			t.Errorf("parseClosing(%q) closes at %s, want %s", in, at.In(paris), want)
+		}
+	}
+}
+
 func TestParseDraftRefusesBadInput(t *testing.T) {
 	for in, key := range map[string]string{
 		`Titre --vite`:                 "decide.error.unknown_flag",
 		`Titre --closes`:               "decide.error.flag_value",
-		`Titre --closes demain`:        "decide.error.closes_format",
+		`Titre --closes bientôt`:        "decide.error.closes_format",
 		`Titre --quorum 150%`:          "decide.error.quorum",
 		`Titre --options "Seule"`:      "decide.error.options_count",
 		`Titre --closes 7d --quorum x`: "decide.error.quorum",

@@ -51,6 +51,17 @@ func (f *fakeChat) Update(ctx context.Context, postID string, m bot.Message) err
 	return nil
 }
 
+func (f *fakeChat) FindPostByKey(ctx context.Context, channelID string, since time.Time, key string) (string, bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, id := range f.order {
+		if m := f.posts[id]; key != "" && m.Key == key && m.ChannelID == channelID {
+			return id, true, nil
+		}
+	}
+	return "", false, nil
+}
+
 func (f *fakeChat) DirectMessage(ctx context.Context, userID string, m bot.Message) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

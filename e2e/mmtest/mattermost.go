@@ -235,11 +235,18 @@ func (u *User) Thread(ctx context.Context, rootID string) ([]*model.Post, error)
 	return out, nil
 }
 
-// WaitPost polls the channel until a post matches, or fails after timeout.
+// WaitPost polls the channel until a post matches, or fails after timeout
+// or when ctx ends.
 func (u *User) WaitPost(ctx context.Context, channelID string, timeout time.Duration, match func(*model.Post) bool) (*model.Post, error) {
-	deadline := time.Now().Add(timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
 	for {
 		posts, err := u.Posts(ctx, channelID)
+		if err != nil && ctx.Err() != nil {
+			return nil, fmt.Errorf("no matching post in %s after %s: %w", channelID, timeout, err)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -248,14 +255,15 @@ func (u *User) WaitPost(ctx context.Context, channelID string, timeout time.Dura
 				return p, nil
 			}
 		}
-		if time.Now().After(deadline) {
+		select {
+		case <-tick.C:
+		case <-ctx.Done():
 			var seen []string
 			for _, p := range posts {
 				seen = append(seen, fmt.Sprintf("%q", PostText(p)))
 			}
 			return nil, fmt.Errorf("no matching post in %s after %s; saw %s", channelID, timeout, strings.Join(seen, ", "))
 		}
-		time.Sleep(200 * time.Millisecond)
 	}
 }
 

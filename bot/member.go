@@ -10,7 +10,7 @@ type Member struct {
 	ID       string
 	Username string
 	Locale   string         // Mattermost locale, may be empty
-	Location *time.Location // preferred time zone, UTC when unknown
+	Location *time.Location // preferred time zone; the default zone (BALISE_DEFAULT_TZ) when they set none
 }
 
 // Request says who acts, where: ids as Mattermost sent them, never as a

@@ -1,6 +1,9 @@
 package bot
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Message is what Balise posts in a channel or a thread.
 type Message struct {
@@ -33,12 +36,23 @@ type Button struct {
 
 // Messenger talks to the chat as the bot. It is called by the HTTP face and
 // by the scheduled jobs. Every method returns an internal error when
-// Mattermost cannot be reached after retries or refuses the call.
+// Mattermost cannot be reached after retries or refuses the call; when
+// trying again cannot help (archived channel, deleted post, the bot no
+// longer a member, a request the chat refuses), that error wraps
+// ErrPermanent (see IsPermanent).
 type Messenger interface {
 	// Post creates a post and returns its id.
 	Post(ctx context.Context, m Message) (string, error)
 	// Update replaces the text and card of a post the bot made.
 	Update(ctx context.Context, postID string, m Message) error
+	// FindPostByKey looks among the bot's posts in a channel since a time
+	// for the one made from a Message with this Key, and returns its id.
+	// Called by whoever delivers a message whose first try's outcome is
+	// unknown (a timeout), before sending it again: the chat forgets its own
+	// deduplication after 30 seconds. For a direct message the channel is
+	// the direct channel (DirectChannel). found is false, with a nil error,
+	// when no such post exists (or it was deleted); err as for every method.
+	FindPostByKey(ctx context.Context, channelID string, since time.Time, key string) (postID string, found bool, err error)
 	// DirectMessage posts m to the member in their direct channel with the
 	// bot and returns the post id. m.ChannelID is ignored.
 	DirectMessage(ctx context.Context, userID string, m Message) (string, error)

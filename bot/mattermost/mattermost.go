@@ -23,7 +23,8 @@ var _ bot.Messenger = (*Client)(nil)
 type Client struct {
 	api       *model.Client4
 	botID     string
-	actionURL string // where Mattermost sends button clicks
+	actionURL string         // where Mattermost sends button clicks
+	zone      *time.Location // for members who set no time zone
 
 	mu      sync.Mutex
 	members map[string]cachedMember
@@ -47,17 +48,29 @@ func NewHTTPClient() *http.Client {
 }
 
 // New returns a client for the Mattermost at serverURL acting with the
-// bot's token. actionURL is Balise's endpoint for button clicks.
-func New(serverURL, token, botID, actionURL string) *Client {
+// bot's token. actionURL is Balise's endpoint for button clicks; zone is the
+// time zone of members who set none in Mattermost (UTC when nil).
+func New(serverURL, token, botID, actionURL string, zone *time.Location) *Client {
 	api := model.NewAPIv4Client(serverURL)
 	api.HTTPClient = NewHTTPClient()
 	api.SetToken(token)
-	return &Client{api: api, botID: botID, actionURL: actionURL,
+	if zone == nil {
+		zone = time.UTC
+	}
+	return &Client{api: api, botID: botID, actionURL: actionURL, zone: zone,
 		members: map[string]cachedMember{}, dms: map[string]string{}}
 }
 
+// KeyProp is the post prop that carries a message's idempotency key
+// (bot.Message.Key), so that FindPostByKey finds the post long after
+// Mattermost has forgotten its pending post id.
+const KeyProp = "balise_key"
+
 func (c *Client) toPost(m bot.Message) *model.Post {
 	p := &model.Post{ChannelId: m.ChannelID, RootId: m.RootID, Message: m.Text, PendingPostId: pendingID(c.botID, m.Key)}
+	if m.Key != "" {
+		p.AddProp(KeyProp, m.Key)
+	}
 	c.attachCard(p, m.Card)
 	return p
 }
@@ -88,25 +101,65 @@ func (c *Client) attachCard(p *model.Post, card *bot.Card) {
 
 // Post implements bot.Messenger.
 func (c *Client) Post(ctx context.Context, m bot.Message) (string, error) {
-	p, _, err := c.api.CreatePost(ctx, c.toPost(m))
+	p, resp, err := c.api.CreatePost(ctx, c.toPost(m))
 	if err != nil {
-		return "", internal("create post", err)
+		return "", fail("create post", resp, err)
 	}
 	return p.Id, nil
 }
 
-// Update implements bot.Messenger.
+// Update implements bot.Messenger with one patch. A patch replaces all the
+// props of the post, so it carries every prop Balise's posts have: the card,
+// the key when m has one, and from_bot, which Mattermost sets when a bot
+// creates a post.
 func (c *Client) Update(ctx context.Context, postID string, m bot.Message) error {
-	p, _, err := c.api.GetPost(ctx, postID, "")
-	if err != nil {
-		return internal("read post", err)
-	}
-	p.Message = m.Text
-	c.attachCard(p, m.Card)
-	if _, _, err := c.api.UpdatePost(ctx, postID, p); err != nil {
-		return internal("update post", err)
+	p := c.toPost(m)
+	p.AddProp(model.PostPropsFromBot, "true")
+	props := model.StringInterface(p.GetProps())
+	if _, resp, err := c.api.PatchPost(ctx, postID, &model.PostPatch{Message: &m.Text, Props: &props}); err != nil {
+		return fail("update post", resp, err)
 	}
 	return nil
+}
+
+// pageSize is how many posts FindPostByKey reads per request.
+const pageSize = 200
+
+// clockSkew widens FindPostByKey's window: since is Balise's clock, the
+// posts' times are Mattermost's.
+const clockSkew = time.Minute
+
+// FindPostByKey implements bot.Messenger. It reads the channel's posts from
+// the newest back to since (less a minute for clocks that disagree) and
+// returns the bot's post whose KeyProp is key. Deleted posts are not seen.
+func (c *Client) FindPostByKey(ctx context.Context, channelID string, since time.Time, key string) (string, bool, error) {
+	if key == "" {
+		return "", false, nil
+	}
+	from := since.Add(-clockSkew).UnixMilli()
+	for page := 0; ; page++ {
+		list, resp, err := c.api.GetPostsForChannel(ctx, channelID, page, pageSize, "", false, false)
+		if err != nil {
+			return "", false, fail("list posts", resp, err)
+		}
+		older := len(list.Order) < pageSize // the last page
+		for _, id := range list.Order {
+			p := list.Posts[id]
+			if p == nil {
+				continue
+			}
+			if p.CreateAt < from {
+				older = true
+				continue
+			}
+			if p.UserId == c.botID && p.GetProp(KeyProp) == key {
+				return p.Id, true, nil
+			}
+		}
+		if older {
+			return "", false, nil
+		}
+	}
 }
 
 // DirectChannel implements bot.Messenger.
@@ -117,9 +170,9 @@ func (c *Client) DirectChannel(ctx context.Context, userID string) (string, erro
 	if ok {
 		return ch, nil
 	}
-	dm, _, err := c.api.CreateDirectChannel(ctx, c.botID, userID)
+	dm, resp, err := c.api.CreateDirectChannel(ctx, c.botID, userID)
 	if err != nil {
-		return "", internal("open direct channel", err)
+		return "", fail("open direct channel", resp, err)
 	}
 	c.mu.Lock()
 	c.dms[userID] = dm.Id
@@ -141,17 +194,17 @@ func (c *Client) DirectMessage(ctx context.Context, userID string, m bot.Message
 func (c *Client) Upload(ctx context.Context, m bot.Message, files []bot.File) (string, error) {
 	p := c.toPost(m)
 	for _, f := range files {
-		up, _, err := c.api.UploadFile(ctx, f.Data, m.ChannelID, f.Name)
+		up, resp, err := c.api.UploadFile(ctx, f.Data, m.ChannelID, f.Name)
 		if err != nil {
-			return "", internal("upload file", err)
+			return "", fail("upload file", resp, err)
 		}
 		for _, info := range up.FileInfos {
 			p.FileIds = append(p.FileIds, info.Id)
 		}
 	}
-	created, _, err := c.api.CreatePost(ctx, p)
+	created, resp, err := c.api.CreatePost(ctx, p)
 	if err != nil {
-		return "", internal("create post", err)
+		return "", fail("create post", resp, err)
 	}
 	return created.Id, nil
 }
@@ -164,13 +217,15 @@ func (c *Client) Member(ctx context.Context, userID string) (bot.Member, error) 
 	if ok && time.Now().Before(cm.expires) {
 		return cm.m, nil
 	}
-	u, _, err := c.api.GetUser(ctx, userID, "")
+	u, resp, err := c.api.GetUser(ctx, userID, "")
 	if err != nil {
-		return bot.Member{}, internal("read user", err)
+		return bot.Member{}, fail("read user", resp, err)
 	}
-	loc, err := time.LoadLocation(model.GetPreferredTimezone(u.Timezone))
-	if err != nil {
-		loc = time.UTC
+	loc := c.zone
+	if name := model.GetPreferredTimezone(u.Timezone); name != "" {
+		if l, err := time.LoadLocation(name); err == nil {
+			loc = l
+		}
 	}
 	m := bot.Member{ID: u.Id, Username: u.Username, Locale: u.Locale, Location: loc}
 	c.mu.Lock()
@@ -188,25 +243,42 @@ func (c *Client) JoinChannel(ctx context.Context, channelID string) error {
 	if resp != nil && (resp.StatusCode == http.StatusForbidden || resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusBadRequest) {
 		return bot.Errorf(bot.ECONFLICT, "error.channel_private") // private channel, or a direct message
 	}
-	return internal("join channel", err)
+	return fail("join channel", resp, err)
 }
 
 // Ping reports whether Mattermost answers, for readiness.
 func (c *Client) Ping(ctx context.Context) error {
-	if _, _, err := c.api.GetPing(ctx); err != nil {
-		return internal("ping", err)
+	if _, resp, err := c.api.GetPing(ctx); err != nil {
+		return fail("ping", resp, err)
 	}
 	return nil
 }
 
 // Describe wraps a Mattermost error with what was attempted, keeping only
-// its id and status: Mattermost's detailed text may echo a token.
-func Describe(what string, err error) error { return internal(what, err) }
+// its id and status: Mattermost's detailed text may echo a token. Like
+// every error of this package, it wraps bot.ErrPermanent when retrying
+// cannot help.
+func Describe(what string, err error) error { return fail(what, nil, err) }
 
-func internal(what string, err error) error {
+// fail describes a failed call (see Describe) from its error and, when
+// Mattermost answered, its response.
+func fail(what string, resp *model.Response, err error) error {
+	status := 0
+	if resp != nil {
+		status = resp.StatusCode
+	}
 	var appErr *model.AppError
 	if errors.As(err, &appErr) {
-		return fmt.Errorf("mattermost %s: %s (%d)", what, appErr.Id, appErr.StatusCode)
+		if status == 0 {
+			status = appErr.StatusCode
+		}
+		if permanent(status, appErr.Id) {
+			return fmt.Errorf("mattermost %s: %s (%d): %w", what, appErr.Id, status, bot.ErrPermanent)
+		}
+		return fmt.Errorf("mattermost %s: %s (%d)", what, appErr.Id, status)
+	}
+	if permanent(status, "") {
+		return fmt.Errorf("mattermost %s (%d): %w: %w", what, status, bot.ErrPermanent, err)
 	}
 	return fmt.Errorf("mattermost %s: %w", what, err)
 }
@@ -223,9 +295,9 @@ func (c *Client) OpenDialog(ctx context.Context, triggerID, dialogURL string, d 
 		}
 		md.Elements = append(md.Elements, e)
 	}
-	_, err := c.api.OpenInteractiveDialog(ctx, model.OpenDialogRequest{TriggerId: triggerID, URL: dialogURL, Dialog: md})
+	resp, err := c.api.OpenInteractiveDialog(ctx, model.OpenDialogRequest{TriggerId: triggerID, URL: dialogURL, Dialog: md})
 	if err != nil {
-		return internal("open dialog", err)
+		return fail("open dialog", resp, err)
 	}
 	return nil
 }
@@ -239,16 +311,16 @@ func (c *Client) IsChannelMember(ctx context.Context, channelID, userID string) 
 	if resp != nil && (resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusForbidden) {
 		return false, nil
 	}
-	return false, internal("read channel member", err)
+	return false, fail("read channel member", resp, err)
 }
 
 // ChannelMembers implements bot.Messenger.
 func (c *Client) ChannelMembers(ctx context.Context, channelID string) ([]string, error) {
 	var ids []string
 	for page := 0; ; page++ {
-		users, _, err := c.api.GetUsersInChannel(ctx, channelID, page, 200, "")
+		users, resp, err := c.api.GetUsersInChannel(ctx, channelID, page, 200, "")
 		if err != nil {
-			return nil, internal("list channel members", err)
+			return nil, fail("list channel members", resp, err)
 		}
 		for _, u := range users {
 			if !u.IsBot && u.DeleteAt == 0 {
@@ -263,9 +335,9 @@ func (c *Client) ChannelMembers(ctx context.Context, channelID string) ([]string
 
 // IsSystemAdmin implements bot.Messenger.
 func (c *Client) IsSystemAdmin(ctx context.Context, userID string) (bool, error) {
-	u, _, err := c.api.GetUser(ctx, userID, "")
+	u, resp, err := c.api.GetUser(ctx, userID, "")
 	if err != nil {
-		return false, internal("read user", err)
+		return false, fail("read user", resp, err)
 	}
 	return u.IsInRole(model.SystemAdminRoleId), nil
 }
@@ -275,9 +347,9 @@ func (c *Client) IsTeamAdmin(ctx context.Context, teamID, userID string) (bool, 
 	if admin, err := c.IsSystemAdmin(ctx, userID); err != nil || admin {
 		return admin, err
 	}
-	tm, _, err := c.api.GetTeamMember(ctx, teamID, userID, "")
+	tm, resp, err := c.api.GetTeamMember(ctx, teamID, userID, "")
 	if err != nil {
-		return false, internal("read team member", err)
+		return false, fail("read team member", resp, err)
 	}
 	return tm.SchemeAdmin || strings.Contains(" "+tm.Roles+" ", " "+model.TeamAdminRoleId+" "), nil
 }

@@ -86,3 +86,14 @@ func duration(name, v string) (time.Duration, error) {
 	}
 	return d, nil
 }
+
+// location loads the time zone named by setting name's value v, an IANA
+// name such as Europe/Paris (the binary embeds the zone database).
+func location(name, v string) (*time.Location, error) {
+	loc, err := time.LoadLocation(v)
+	if err != nil || v == "" {
+		env := setting{name: name}.env()
+		return nil, fmt.Errorf("%s: %q is not a time zone such as Europe/Paris: set %s or -%s", name, v, env, name)
+	}
+	return loc, nil
+}

@@ -60,3 +60,22 @@ func TestServeNeedsSetupFirst(t *testing.T) {
 		t.Errorf("serve on an empty database: got %v, want a pointer to balise setup", err)
 	}
 }
+
+func TestDefaultTimeZoneIsValidated(t *testing.T) {
+	for _, bad := range []string{"Europe/Pariss", ""} {
+		err := (&Serve{}).Run(t.Context(), []string{"-mattermost-url", "http://127.0.0.1:9", "-public-url", "http://x",
+			"-db", filepath.Join(t.TempDir(), "b.db"), "-default-tz", bad})
+		if err == nil || !strings.Contains(err.Error(), "BALISE_DEFAULT_TZ") || !strings.Contains(err.Error(), "default-tz") {
+			t.Errorf("serve -default-tz %q: got %v, want an error naming BALISE_DEFAULT_TZ and -default-tz", bad, err)
+		}
+	}
+	t.Setenv("BALISE_DEFAULT_TZ", "America/Cayenne")
+	var tz string
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	if err := parse(fs, nil, []setting{{name: "default-tz", def: "Europe/Paris", dst: &tz}}); err != nil {
+		t.Fatal(err)
+	}
+	if loc, err := location("default-tz", tz); err != nil || loc.String() != "America/Cayenne" {
+		t.Errorf("BALISE_DEFAULT_TZ=America/Cayenne gives %v, %v; want America/Cayenne", loc, err)
+	}
+}

@@ -25,7 +25,7 @@ import (
 // Serve runs the bot: the HTTP endpoints Mattermost calls, and the scheduler.
 type Serve struct {
 	mattermostURL, publicURL, listenAddr, db, botToken, logLevel, shutdownTimeout, tick string
-	llmBaseURL, llmAPIKey, llmModel, llmTimeout                                         string
+	llmBaseURL, llmAPIKey, llmModel, llmTimeout, defaultTZ                              string
 }
 
 // Run runs the subcommand until ctx is cancelled, then shuts down in order.
@@ -39,6 +39,7 @@ func (s *Serve) Run(ctx context.Context, args []string) error {
 		{name: "bot-token", help: "the bot's access token; by default the one balise setup stored in the database", secret: true, dst: &s.botToken},
 		{name: "log-level", def: "info", help: "log level: debug, info, warn, error", dst: &s.logLevel},
 		{name: "shutdown-timeout", def: "20s", help: "how long in-flight requests may take to finish on shutdown", dst: &s.shutdownTimeout},
+		{name: "default-tz", def: "Europe/Paris", help: "the time zone of members who set none in Mattermost, e.g. Europe/Paris", dst: &s.defaultTZ},
 		{name: "tick", def: "30s", help: "how often Balise looks for due work: closings, reminders, messages to retry", dst: &s.tick},
 		{name: "llm-base-url", help: "optional OpenAI-compatible API (with /v1) that reranks and explains /tool answers among catalogue entries, e.g. http://localhost:11434/v1", dst: &s.llmBaseURL},
 		{name: "llm-api-key", help: "the language model API's key", secret: true, dst: &s.llmAPIKey},
@@ -60,6 +61,10 @@ func (s *Serve) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	waitLLM, err := duration("llm-timeout", s.llmTimeout)
+	if err != nil {
+		return err
+	}
+	zone, err := location("default-tz", s.defaultTZ)
 	if err != nil {
 		return err
 	}
@@ -103,7 +108,7 @@ func (s *Serve) Run(ctx context.Context, args []string) error {
 		return errors.New("no bot account yet: run `balise setup` first")
 	}
 	publicURL := strings.TrimSuffix(s.publicURL, "/")
-	chat := mattermost.New(s.mattermostURL, s.botToken, botID, publicURL+commands.ActionPath)
+	chat := mattermost.New(s.mattermostURL, s.botToken, botID, publicURL+commands.ActionPath, zone)
 	text, err := commands.NewCatalogue()
 	if err != nil {
 		return err

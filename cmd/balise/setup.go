@@ -17,9 +17,11 @@ import (
 
 // Setup creates (or finds) the bot account and its token, adds it to the
 // teams and registers Balise's slash commands in each. Running it again
-// changes nothing, but for commands whose URL moved.
+// changes nothing, but for commands whose URL moved, and the commands'
+// tokens when asked to rotate them.
 type Setup struct {
 	mattermostURL, adminToken, publicURL, teams, db string
+	rotateTokens                                    bool
 	out                                             func(format string, a ...any)
 }
 
@@ -35,6 +37,9 @@ func (s *Setup) Run(ctx context.Context, args []string) error {
 		{name: "teams", help: "comma-separated names (URL names) of the teams Balise joins", dst: &s.teams},
 		{name: "db", def: "balise.db", help: "SQLite database file", dst: &s.db},
 	}
+	fs.BoolVar(&s.rotateTokens, "rotate-tokens", false,
+		"have Mattermost issue a new token for each of Balise's slash commands in the teams, and store it: "+
+			"the old tokens stop working at once (do it when a token may have leaked, e.g. a team admin left)")
 	if err := parse(fs, args, settings); err != nil {
 		return err
 	}
@@ -151,6 +156,19 @@ func (s *Setup) ensureTeam(ctx context.Context, admin *model.Client4, db *storag
 		cmd, err := s.ensureCommand(ctx, admin, existing, want)
 		if err != nil {
 			return fmt.Errorf("command /%s in team %q: %w", spec.Trigger, name, err)
+		}
+		if s.rotateTokens {
+			// From here until the new token is stored, Balise refuses the
+			// command; setup run again stores the token Mattermost holds.
+			token, _, err := admin.RegenCommandToken(ctx, cmd.Id)
+			if err != nil {
+				return fmt.Errorf("command /%s in team %q: %w", spec.Trigger, name, mattermost.Describe("rotate the token", err))
+			}
+			if token == "" || token == cmd.Token {
+				return fmt.Errorf("command /%s in team %q: mattermost gave no new token", spec.Trigger, name)
+			}
+			cmd.Token = token
+			s.out("rotated the token of /%s in team %q", cmd.Trigger, name)
 		}
 		if err := db.SaveSlashCommand(ctx, storage.SlashCommand{TeamID: team.Id, Trigger: cmd.Trigger, CommandID: cmd.Id, Token: cmd.Token}); err != nil {
 			return err

@@ -55,6 +55,24 @@ func (f *Chat) Update(ctx context.Context, postID string, m bot.Message) error {
 	return nil
 }
 
+func (f *Chat) FindPostByKey(ctx context.Context, channelID string, since time.Time, key string) (string, bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, id := range f.order {
+		if m := f.posts[id]; key != "" && m.Key == key && m.ChannelID == channelID {
+			return id, true, nil
+		}
+	}
+	for user, dms := range f.dms {
+		for i, m := range dms {
+			if key != "" && m.Key == key && channelID == "dm-"+user {
+				return fmt.Sprintf("dm-%s-%d", user, i), true, nil
+			}
+		}
+	}
+	return "", false, nil
+}
+
 func (f *Chat) DirectMessage(ctx context.Context, userID string, m bot.Message) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -20,9 +20,11 @@ type Balise struct {
 	bin  string
 	mm   *Mattermost
 	port int
-	cmd  *exec.Cmd
+	proc *process
 	log  string
 	Env  []string // extra environment for serve, such as BALISE_LLM_BASE_URL
+	// ReadyTimeout is how long Start waits for /readyz (30 s when zero).
+	ReadyTimeout time.Duration
 }
 
 // StartBalise builds Balise, runs `balise setup` for the team and starts
@@ -75,36 +77,47 @@ func (b *Balise) Command(ctx context.Context, args ...string) (string, error) {
 	return string(out), err
 }
 
-// Start starts `balise serve` and waits until it is ready.
+// Start starts `balise serve` and waits until it is ready. When it exits
+// or is not ready in time, the error holds its log's end; a Balise that is
+// not ready is killed, by its pid.
 func (b *Balise) Start(ctx context.Context) error {
-	out, err := os.OpenFile(b.log, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	cmd := exec.Command(b.bin, "serve")
+	cmd.Env = b.env()
+	proc, err := start(cmd, b.log)
 	if err != nil {
 		return err
 	}
-	b.cmd = exec.Command(b.bin, "serve")
-	b.cmd.Env, b.cmd.Stdout, b.cmd.Stderr = b.env(), out, out
-	if err := b.cmd.Start(); err != nil {
+	b.proc = proc
+	timeout := b.ReadyTimeout
+	if timeout == 0 {
+		timeout = 30 * time.Second
+	}
+	if err := proc.waitReady(ctx, "balise", timeout, b.ready, b.LogTail); err != nil {
+		proc.stop(os.Kill, 5*time.Second)
 		return err
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		resp, err := http.Get(b.URL + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("balise is not ready:\n%s", b.LogTail())
-		}
-		time.Sleep(100 * time.Millisecond)
+	return nil
+}
+
+func (b *Balise) ready(ctx context.Context) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, b.URL+"/readyz", nil)
+	if err != nil {
+		return err
 	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("/readyz: %s", resp.Status)
+	}
+	return nil
 }
 
 // Stop stops `balise serve` gracefully (SIGTERM), by its pid.
 func (b *Balise) Stop() error {
-	return stopProcess(b.cmd, syscall.SIGTERM, 30*time.Second)
+	return b.proc.stop(syscall.SIGTERM, 30*time.Second)
 }
 
 // Restart stops and starts `balise serve`.

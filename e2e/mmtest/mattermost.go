@@ -23,9 +23,9 @@ type Mattermost struct {
 	Channel *model.Channel // the team's town square
 	Dir     string
 
-	pg  *Postgres
-	cmd *exec.Cmd
-	log string
+	pg   *Postgres
+	proc *process
+	log  string
 }
 
 // User is a person of the team, logged in.
@@ -105,26 +105,18 @@ func (m *Mattermost) start(ctx context.Context, srv *Server) error {
 	for k, v := range settings {
 		env = append(env, "MM_"+k+"="+v)
 	}
-	out, err := os.Create(m.log)
-	if err != nil {
-		return err
-	}
-	m.cmd = exec.Command(srv.Binary, "--config", filepath.Join(work, "config", "config.json"))
-	m.cmd.Dir, m.cmd.Env, m.cmd.Stdout, m.cmd.Stderr = work, env, out, out
-	if err := m.cmd.Start(); err != nil {
+	os.Remove(m.log) // a fresh log for this server
+	cmd := exec.Command(srv.Binary, "--config", filepath.Join(work, "config", "config.json"))
+	cmd.Dir, cmd.Env = work, env
+	if m.proc, err = start(cmd, m.log); err != nil {
 		return fmt.Errorf("start mattermost: %w", err)
 	}
 	api := model.NewAPIv4Client(m.URL)
-	deadline := time.Now().Add(4 * time.Minute)
-	for {
-		if _, _, err := api.GetPing(ctx); err == nil {
-			return nil
-		}
-		if m.cmd.ProcessState != nil || time.Now().After(deadline) || ctx.Err() != nil {
-			return fmt.Errorf("mattermost did not answer on %s:\n%s", m.URL, tail(m.log, 3000))
-		}
-		time.Sleep(300 * time.Millisecond)
+	ping := func(ctx context.Context) error {
+		_, _, err := api.GetPing(ctx)
+		return err
 	}
+	return m.proc.waitReady(ctx, "mattermost on "+m.URL, 4*time.Minute, ping, m.LogTail)
 }
 
 func (m *Mattermost) bootstrap(ctx context.Context) error {
@@ -174,7 +166,7 @@ func (m *Mattermost) AddUser(ctx context.Context, username, locale string) (*Use
 
 // Stop stops Mattermost and PostgreSQL, by the pids this package started.
 func (m *Mattermost) Stop() {
-	stopProcess(m.cmd, syscall.SIGTERM, 30*time.Second)
+	m.proc.stop(syscall.SIGTERM, 30*time.Second)
 	if m.pg != nil {
 		m.pg.Stop()
 	}
@@ -243,11 +235,18 @@ func (u *User) Thread(ctx context.Context, rootID string) ([]*model.Post, error)
 	return out, nil
 }
 
-// WaitPost polls the channel until a post matches, or fails after timeout.
+// WaitPost polls the channel until a post matches, or fails after timeout
+// or when ctx ends.
 func (u *User) WaitPost(ctx context.Context, channelID string, timeout time.Duration, match func(*model.Post) bool) (*model.Post, error) {
-	deadline := time.Now().Add(timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
 	for {
 		posts, err := u.Posts(ctx, channelID)
+		if err != nil && ctx.Err() != nil {
+			return nil, fmt.Errorf("no matching post in %s after %s: %w", channelID, timeout, err)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -256,14 +255,15 @@ func (u *User) WaitPost(ctx context.Context, channelID string, timeout time.Dura
 				return p, nil
 			}
 		}
-		if time.Now().After(deadline) {
+		select {
+		case <-tick.C:
+		case <-ctx.Done():
 			var seen []string
 			for _, p := range posts {
 				seen = append(seen, fmt.Sprintf("%q", PostText(p)))
 			}
 			return nil, fmt.Errorf("no matching post in %s after %s; saw %s", channelID, timeout, strings.Join(seen, ", "))
 		}
-		time.Sleep(200 * time.Millisecond)
 	}
 }
 

@@ -1,6 +1,7 @@
 package mmtest
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,8 +14,8 @@ import (
 
 // Postgres is a throw-away PostgreSQL cluster on loopback.
 type Postgres struct {
-	DSN string
-	cmd *exec.Cmd
+	DSN  string
+	proc *process
 }
 
 // pgBin finds a PostgreSQL program: on the PATH, else in Debian's
@@ -98,29 +99,26 @@ func StartPostgres(dir string) (*Postgres, error) {
 	if err != nil {
 		return nil, err
 	}
-	log, err := os.Create(logFile)
-	if err != nil {
-		return nil, err
-	}
 	cmd := exec.Command(postgres, "-D", data, "-p", strconv.Itoa(port), "-k", dir,
 		"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
 		"-c", "full_page_writes=off", "-c", "max_connections=300")
-	cmd.Stdout, cmd.Stderr = log, log
 	if err := asPostgres(cmd, dir); err != nil {
 		return nil, err
 	}
-	if err := cmd.Start(); err != nil {
+	proc, err := start(cmd, logFile)
+	if err != nil {
 		return nil, fmt.Errorf("start postgres: %w", err)
 	}
-	p := &Postgres{cmd: cmd, DSN: fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable&connect_timeout=10", port)}
-	if err := waitTCP(fmt.Sprintf("127.0.0.1:%d", port), 60*time.Second); err != nil {
+	p := &Postgres{proc: proc, DSN: fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable&connect_timeout=10", port)}
+	if err := proc.waitReady(context.Background(), "postgres", 60*time.Second, dialer(fmt.Sprintf("127.0.0.1:%d", port)),
+		func() string { return tail(logFile, 3000) }); err != nil {
 		p.Stop()
-		return nil, fmt.Errorf("postgres did not start (see %s): %w", logFile, err)
+		return nil, err
 	}
 	return p, nil
 }
 
 // Stop stops the cluster it started, by its pid.
 func (p *Postgres) Stop() {
-	stopProcess(p.cmd, syscall.SIGINT, 30*time.Second)
+	p.proc.stop(syscall.SIGINT, 30*time.Second)
 }

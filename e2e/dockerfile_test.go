@@ -1,4 +1,6 @@
-package main
+//go:build e2e
+
+package e2e
 
 import (
 	"debug/elf"
@@ -8,15 +10,18 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"balise/e2e/mmtest"
 )
 
 // No Docker engine runs in CI: run the very build command of the Dockerfile
-// and check that it yields a static binary.
+// and check that it yields a static binary. It builds Balise from scratch
+// (minutes), so it runs with the end-to-end suite, not the unit tests.
 func TestDockerfileBuildsStaticBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	dockerfile, err := os.ReadFile("../../Dockerfile")
+	dockerfile, err := os.ReadFile(filepath.Join(mmtest.RepoRoot(), "Dockerfile"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +32,7 @@ func TestDockerfileBuildsStaticBinary(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "balise")
 	line := strings.ReplaceAll(m[1], "${VERSION}", "test") + " -o " + bin + " " + m[2]
 	cmd := exec.Command("sh", "-c", line)
-	cmd.Dir = "../.."
+	cmd.Dir = mmtest.RepoRoot()
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%s: %v\n%s", line, err, out)
 	}

@@ -63,7 +63,7 @@ func TestParseDraftRefusesBadInput(t *testing.T) {
 	for in, key := range map[string]string{
 		`Titre --vite`:                 "decide.error.unknown_flag",
 		`Titre --closes`:               "decide.error.flag_value",
-		`Titre --closes bientôt`:        "decide.error.closes_format",
+		`Titre --closes bientôt`:       "decide.error.closes_format",
 		`Titre --quorum 150%`:          "decide.error.quorum",
 		`Titre --options "Seule"`:      "decide.error.options_count",
 		`Titre --closes 7d --quorum x`: "decide.error.quorum",

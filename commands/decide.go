@@ -183,6 +183,7 @@ func (s *Server) visible(ctx context.Context, userID string, all []*bot.Decision
 }
 
 func (s *Server) listDecisions(ctx context.Context, in *Input, f bot.DecisionFilter) (string, error) {
+	f.AnyChannel = true // the face filters by membership after; to be redone with Channels
 	list, err := s.decisions.ListDecisions(ctx, in.TeamID, f)
 	if err == nil {
 		list, err = s.visible(ctx, in.UserID, list)

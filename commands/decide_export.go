@@ -18,7 +18,7 @@ import (
 func (s *Server) exportDecisions(ctx context.Context, in *Input) (string, error) {
 	var all []*bot.Decision
 	for _, open := range []bool{true, false} {
-		list, err := s.decisions.ListDecisions(ctx, in.TeamID, bot.DecisionFilter{Open: open, Limit: 100000})
+		list, err := s.decisions.ListDecisions(ctx, in.TeamID, bot.DecisionFilter{Open: open, Limit: 100000, AnyChannel: true})
 		if err != nil {
 			return "", err
 		}

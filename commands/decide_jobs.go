@@ -230,7 +230,7 @@ func (s *Server) deliverOutbox(ctx context.Context) error {
 			}
 			if err != nil {
 				failure = err
-				if err := s.outbox.Failed(ctx, l.ID, err.Error()); err != nil {
+				if err := s.outbox.Failed(ctx, l.ID, err.Error(), false); err != nil {
 					return err
 				}
 				continue

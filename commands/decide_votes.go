@@ -38,7 +38,8 @@ func (s *Server) clickVote(ctx context.Context, c *Click) (string, error) {
 	if err := s.mayVote(d, c.UserID); err != nil {
 		return "", err
 	}
-	changed, err := s.decisions.TakeStance(ctx, d.ID, c.UserID, bot.Stance{Choice: choice})
+	taken, err := s.decisions.TakeStance(ctx, d.ID, c.UserID, bot.Stance{Choice: choice}, bot.StanceNews{})
+	changed := taken.Changed
 	if err != nil {
 		return "", err
 	}
@@ -135,7 +136,8 @@ func (s *Server) submitReason(ctx context.Context, sub *Submission) (map[string]
 	if reason == "" || len([]rune(reason)) > bot.MaxReason {
 		return map[string]string{"reason": s.text.T(sub.Lang, "decide.error.reason", "max", bot.MaxReason)}, nil
 	}
-	changed, err := s.decisions.TakeStance(ctx, d.ID, sub.UserID, bot.Stance{Choice: choice, Reason: reason})
+	taken, err := s.decisions.TakeStance(ctx, d.ID, sub.UserID, bot.Stance{Choice: choice, Reason: reason}, bot.StanceNews{})
+	changed := taken.Changed
 	if err != nil {
 		return nil, err
 	}

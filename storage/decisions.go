@@ -8,10 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
-	"unicode"
 
 	"balise/bot"
 )
@@ -213,20 +211,6 @@ func (d *DB) manyDecisions(ctx context.Context, query string, args ...any) ([]*b
 	return out, err
 }
 
-// searchQuery turns what a member typed into an FTS5 query: each word a
-// quoted prefix, all required. Words without a letter or digit are left
-// out; "" when none is left.
-func searchQuery(s string) string {
-	var terms []string
-	for _, w := range strings.Fields(s) {
-		if strings.IndexFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
-			continue
-		}
-		terms = append(terms, `"`+strings.ReplaceAll(w, `"`, `""`)+`"*`)
-	}
-	return strings.Join(terms, " AND ")
-}
-
 // ListDecisions implements bot.Decisions.
 func (d *DB) ListDecisions(ctx context.Context, teamID string, f bot.DecisionFilter) ([]*bot.Decision, error) {
 	q := `team_id = ? AND post_id != '' AND closed_at = 0`
@@ -350,7 +334,7 @@ const (
 	queryReminder = `closed_at = 0 AND reminded_at = 0 AND post_id != '' AND ` + remindAt + ` <= ? AND closes_at > ? ORDER BY closes_at`
 	queryStale    = `post_id != '' AND card_revision < revision ORDER BY id`
 	queryUnposted = `post_id = '' ORDER BY id`
-	// remindAt is bot.Decision.RemindAt in SQL, as indexed by decision_reminder.
+	// remindAt is bot.Decision.RemindAt in SQL, to the millisecond.
 	remindAt = `CASE WHEN closes_at - created_at < 172800000 THEN created_at + (closes_at - created_at) / 2
 	ELSE closes_at - 86400000 END`
 )

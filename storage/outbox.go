@@ -39,8 +39,9 @@ func (d *DB) enqueue(ctx context.Context, tx *sql.Tx, teamID string, envs []bot.
 
 // queryPending selects, among live letters due now, the oldest of each
 // thread: an older live letter of the same thread (waiting after a failure)
-// holds the later ones back. Served by outbox_due and outbox_thread.
-const queryPending = `SELECT id, post_key, team_id, to_user_id, message, attempts, created_at, first_failed_at FROM outbox o
+// holds the later ones back. Served by outbox_due (dead letters pile up
+// beside live ones, so the rowid order is not a fit) and outbox_thread.
+const queryPending = `SELECT id, post_key, team_id, to_user_id, message, attempts, created_at, first_failed_at FROM outbox o INDEXED BY outbox_due
 	WHERE sent_at = 0 AND dead_at = 0 AND retry_at <= ?
 	AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.thread = o.thread AND p.id < o.id AND p.sent_at = 0 AND p.dead_at = 0)
 	ORDER BY id LIMIT ?`

@@ -11,11 +11,9 @@ CREATE INDEX decision_unposted ON decision (id) WHERE post_id = '';
 ALTER TABLE decision ADD COLUMN asked_count INTEGER NOT NULL DEFAULT 0;
 UPDATE decision SET asked_count = 1 WHERE asked_at > 0;
 
--- The jobs' queries read only what they need.
+-- The jobs' queries read only what they need (Due and ReminderDue use
+-- decision_open, among the open decisions only).
 CREATE INDEX decision_stale ON decision (id) WHERE post_id != '' AND card_revision < revision;
-CREATE INDEX decision_reminder ON decision (
-	CASE WHEN closes_at - created_at < 172800000 THEN created_at + (closes_at - created_at) / 2
-	ELSE closes_at - 86400000 END) WHERE closed_at = 0 AND reminded_at = 0 AND post_id != '';
 CREATE INDEX decision_team_channel ON decision (team_id, channel_id);
 -- Forgetting an anonymous decision's voters at its close rewrites their
 -- history voter by voter.
@@ -30,26 +28,33 @@ CREATE TABLE block_notice (
 	PRIMARY KEY (decision_id, voter)
 ) WITHOUT ROWID;
 
--- The register's search: words of the title, details and outcome, case and
--- accents folded, kept in step with the decision table by triggers. Only a
--- change of those three columns touches it (not every vote).
+-- The register's search: words of the title, details and outcome, kept in
+-- step with the decision table by triggers. Only a change of those three
+-- columns touches it (not every vote). The text is folded by balise_fold, a
+-- function Balise gives SQLite (case folded, accents and other marks
+-- removed, in any script: "Égalité" and "egalite", "Ελληνική" and
+-- "ΕΛΛΗΝΙΚΗ"); the tokenizer would fold Latin letters only. The table keeps
+-- no copy of the text (contentless). Outside Balise (the sqlite3 shell),
+-- deleting decisions works; changing their title, details or outcome needs
+-- that function.
 CREATE VIRTUAL TABLE decision_search USING fts5 (
 	title, details, outcome,
-	content = 'decision', content_rowid = 'id',
+	content = '', contentless_delete = 1,
 	tokenize = 'unicode61 remove_diacritics 2'
 );
-INSERT INTO decision_search (decision_search) VALUES ('rebuild');
+INSERT INTO decision_search (rowid, title, details, outcome)
+	SELECT id, balise_fold(title), balise_fold(details), balise_fold(outcome) FROM decision;
 CREATE TRIGGER decision_search_insert AFTER INSERT ON decision BEGIN
-	INSERT INTO decision_search (rowid, title, details, outcome) VALUES (new.id, new.title, new.details, new.outcome);
+	INSERT INTO decision_search (rowid, title, details, outcome)
+	VALUES (new.id, balise_fold(new.title), balise_fold(new.details), balise_fold(new.outcome));
 END;
 CREATE TRIGGER decision_search_delete AFTER DELETE ON decision BEGIN
-	INSERT INTO decision_search (decision_search, rowid, title, details, outcome)
-	VALUES ('delete', old.id, old.title, old.details, old.outcome);
+	DELETE FROM decision_search WHERE rowid = old.id;
 END;
 CREATE TRIGGER decision_search_update AFTER UPDATE OF title, details, outcome ON decision BEGIN
-	INSERT INTO decision_search (decision_search, rowid, title, details, outcome)
-	VALUES ('delete', old.id, old.title, old.details, old.outcome);
-	INSERT INTO decision_search (rowid, title, details, outcome) VALUES (new.id, new.title, new.details, new.outcome);
+	DELETE FROM decision_search WHERE rowid = old.id;
+	INSERT INTO decision_search (rowid, title, details, outcome)
+	VALUES (new.id, balise_fold(new.title), balise_fold(new.details), balise_fold(new.outcome));
 END;
 
 -- Outbox: letters of one thread go out in order (thread is 'dm:' and the

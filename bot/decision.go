@@ -71,9 +71,9 @@ type Decision struct {
 	// AskedReminders counts the reminders the author asked for, at most
 	// MaxAskedReminders.
 	AskedReminders int
-	ClosedAt   time.Time // zero while open
-	Outcome    string
-	Revision   int // grows with every stance: the card shows it when CardRevision catches up
+	ClosedAt       time.Time // zero while open
+	Outcome        string
+	Revision       int // grows with every stance: the card shows it when CardRevision catches up
 }
 
 // Draft is what a member asks for when opening a decision.

@@ -71,11 +71,14 @@ func TestReadsDoNotWaitForTheWriter(t *testing.T) {
 	defer conn.ExecContext(ctx, `ROLLBACK`)
 
 	for name, read := range map[string]func(context.Context) error{
-		"Tally":            func(ctx context.Context) error { _, err := db.Tally(ctx, d.ID); return err },
-		"StanceOf":         func(ctx context.Context) error { _, _, err := db.StanceOf(ctx, d.ID, "a"); return err },
-		"Undecided":        func(ctx context.Context) error { _, err := db.Undecided(ctx, d.ID); return err },
-		"DecisionByID":     func(ctx context.Context) error { _, err := db.DecisionByID(ctx, d.ID); return err },
-		"ListDecisions":    func(ctx context.Context) error { _, err := db.ListDecisions(ctx, "A", bot.DecisionFilter{Open: true, AnyChannel: true}); return err },
+		"Tally":        func(ctx context.Context) error { _, err := db.Tally(ctx, d.ID); return err },
+		"StanceOf":     func(ctx context.Context) error { _, _, err := db.StanceOf(ctx, d.ID, "a"); return err },
+		"Undecided":    func(ctx context.Context) error { _, err := db.Undecided(ctx, d.ID); return err },
+		"DecisionByID": func(ctx context.Context) error { _, err := db.DecisionByID(ctx, d.ID); return err },
+		"ListDecisions": func(ctx context.Context) error {
+			_, err := db.ListDecisions(ctx, "A", bot.DecisionFilter{Open: true, AnyChannel: true})
+			return err
+		},
 		"DecisionChannels": func(ctx context.Context) error { _, err := db.DecisionChannels(ctx, "A"); return err },
 		"Pending":          func(ctx context.Context) error { _, err := db.Pending(ctx, 10); return err },
 		"DeadLetters":      func(ctx context.Context) error { _, err := db.DeadLetters(ctx); return err },
@@ -608,4 +611,3 @@ func TestUndecidedOfAnAnonymousDecision(t *testing.T) {
 		t.Errorf("undecided = %v, %v; want [author b]", got, err)
 	}
 }
-

@@ -256,4 +256,3 @@ func forgetVoters(ctx context.Context, tx *sql.Tx, dec *bot.Decision, closedAt i
 	}
 	return nil
 }
-

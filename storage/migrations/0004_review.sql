@@ -18,6 +18,8 @@ CREATE INDEX decision_team_channel ON decision (team_id, channel_id);
 -- Forgetting an anonymous decision's voters at its close rewrites their
 -- history voter by voter.
 CREATE INDEX stance_change_voter ON stance_change (decision_id, voter);
+-- A click counts the tally in its transaction: from the index alone.
+CREATE INDEX stance_choice ON stance (decision_id, choice);
 
 -- The voters whose block was told to the author: one notice per voter and
 -- decision. For anonymous decisions voter is the HMAC key, and every row of

@@ -611,3 +611,36 @@ func TestUndecidedOfAnAnonymousDecision(t *testing.T) {
 		t.Errorf("undecided = %v, %v; want [author b]", got, err)
 	}
 }
+
+// A reader that holds an old snapshot through the close delays the wipe of
+// the WAL; the next write does it.
+func TestWALWipeIsOwedToTheNextWrite(t *testing.T) {
+	db, path := MustOpen(t)
+	ctx := context.Background()
+	d := MustCreate(t, db, newDecision("A", true))
+	db.TakeStance(ctx, d.ID, "a", bot.Stance{Choice: 3}, bot.StanceNews{})
+	raw, _ := sql.Open("sqlite", path)
+	defer raw.Close()
+	var secret []byte
+	raw.QueryRow(`SELECT secret FROM decision WHERE id = ?`, d.ID).Scan(&secret)
+	reader, _ := raw.Conn(ctx)
+	defer reader.Close()
+	reader.ExecContext(ctx, `BEGIN`)
+	var n int
+	reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM stance`).Scan(&n)
+	if closed, err := db.CloseDecision(ctx, d.ID, func(*bot.Decision, bot.Tally) []bot.Envelope { return nil }); !closed || err != nil {
+		t.Fatalf("close with a reader holding on = %v, %v; want closed", closed, err)
+	}
+	if !bytes.Contains(readFile(t, path+"-wal"), secret) {
+		t.Fatal("the WAL was wiped despite the reader: the test proves nothing")
+	}
+	reader.ExecContext(ctx, `COMMIT`)
+	if err := db.SetLang(ctx, "A", "b", bot.English); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{path, path + "-wal"} {
+		if bytes.Contains(readFile(t, p), secret) {
+			t.Errorf("%s holds the secret after the next write", filepath.Base(p))
+		}
+	}
+}

@@ -238,10 +238,15 @@ func (d *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	if d.wipeOwed.Load() {
-		d.wipeWAL(ctx)
-	}
+	d.afterWrite(ctx)
 	return nil
+}
+
+// afterWrite does the wipe of the WAL that a reader delayed, if one is owed.
+func (d *DB) afterWrite(ctx context.Context) {
+	if d.wipeOwed.Load() {
+		_ = d.wipeWAL(ctx) // still owed when it fails again
+	}
 }
 
 // read runs fn in a read transaction on a reader connection: one consistent
@@ -257,7 +262,11 @@ func (d *DB) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
 
 // exec runs one write statement on the writer.
 func (d *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return d.w.ExecContext(ctx, query, args...)
+	res, err := d.w.ExecContext(ctx, query, args...)
+	if err == nil {
+		d.afterWrite(ctx)
+	}
+	return res, err
 }
 
 // wipeWAL copies the WAL into the database and truncates it to nothing, so

@@ -39,6 +39,9 @@ const (
 	MaxPollOption = 10
 	MinDuration   = time.Minute
 	MaxDuration   = 90 * 24 * time.Hour
+	// MaxAskedReminders caps the reminders an author may ask for on one
+	// decision, besides the gap between two.
+	MaxAskedReminders = 3
 )
 
 // Decision is a proposal or a poll put to the members of a channel.
@@ -47,7 +50,8 @@ type Decision struct {
 	TeamID    string
 	Number    int // short number within the team: #1, #2...
 	ChannelID string
-	PostID    string // the card, a root post by the bot
+	PostID    string // the card, a root post by the bot; "" until posted
+	PostKey   string // random, fixed at creation: posting the card again carries it, so there is one card
 	AuthorID  string
 	Lang      Lang           // the card's language: its author's
 	Location  *time.Location // the card's time zone: its author's
@@ -59,14 +63,21 @@ type Decision struct {
 	Anonymous bool     // who chose what is never shown, and forgotten at the close
 	Hidden    bool     // results hidden until the close
 	Quorum    int      // percent of eligible voters who must take part, 0 for none
-	Voters    []string // eligible voters' user ids, fixed when the decision opens
+	// Voters are the eligible voters' user ids, fixed when the decision
+	// opens: given to CreateDecision, not loaded back (Electorate counts
+	// them, IsVoter checks one).
+	Voters     []string
+	Electorate int // how many may vote
 
 	CreatedAt  time.Time
 	ClosesAt   time.Time
 	RemindedAt time.Time // zero until the reminder went out
-	ClosedAt   time.Time // zero while open
-	Outcome    string
-	Revision   int // grows with every stance: the card shows it when CardRevision catches up
+	// AskedReminders counts the reminders the author asked for, at most
+	// MaxAskedReminders.
+	AskedReminders int
+	ClosedAt       time.Time // zero while open
+	Outcome        string
+	Revision       int // grows with every stance: the card shows it when CardRevision catches up
 }
 
 // Draft is what a member asks for when opening a decision.
@@ -185,16 +196,6 @@ func Quiet(s string) string {
 // Open reports whether the decision still takes votes.
 func (d *Decision) Open() bool { return d.ClosedAt.IsZero() }
 
-// Eligible reports whether a member may vote.
-func (d *Decision) Eligible(userID string) bool {
-	for _, v := range d.Voters {
-		if v == userID {
-			return true
-		}
-	}
-	return false
-}
-
 // RemindAt is when the undecided get a reminder: 24 hours before the close,
 // or half-way for decisions shorter than two days.
 func (d *Decision) RemindAt() time.Time {
@@ -213,7 +214,7 @@ type Tally struct {
 
 // QuorumNeeded is how many voters the quorum asks for.
 func (d *Decision) QuorumNeeded() int {
-	return (len(d.Voters)*d.Quorum + 99) / 100
+	return (d.Electorate*d.Quorum + 99) / 100
 }
 
 // Missing is how many more votes the quorum needs, 0 when it is met.
@@ -236,10 +237,42 @@ type Stance struct {
 }
 
 // DecisionFilter selects decisions of a team for lists and the register.
+// Either Channels or AnyChannel must be set: a list shows what the member may
+// see, so the face checks their membership of each channel DecisionChannels
+// returns, then asks for those channels, and the limit counts only what the
+// member may see.
 type DecisionFilter struct {
-	Open   bool   // only open ones; else only closed ones
-	Search string // words that must all appear in title, details or outcome
-	Limit  int
+	Open bool // only open ones; else only closed ones
+	// Search holds words that must all appear in title, details or
+	// outcome, as words or beginnings of words; case and accents are
+	// ignored in any script.
+	Search     string
+	Channels   []string // only decisions of these channels
+	AnyChannel bool     // decisions of every channel (the terminal)
+	Limit      int      // 20 when 0
+}
+
+// StanceNews is what a stance announces. The store queues it in the
+// stance's own transaction, so that the stance and its news are kept or
+// lost together.
+type StanceNews struct {
+	// Posts are queued whenever the stance is stored: a reason posted in
+	// the decision's thread.
+	Posts []Envelope
+	// BlockNotice, set by the caller when the stance is a block, tells the
+	// author. It is queued only the first time this voter blocks this
+	// decision: toggling Block and Agree sends one notice. For anonymous
+	// decisions the voters told are remembered by their hidden key, and
+	// forgotten at the close.
+	BlockNotice *Envelope
+}
+
+// StanceTaken is what TakeStance did.
+type StanceTaken struct {
+	Changed  bool  // the stance is new or its choice changed
+	Tally    Tally // the counts after this stance, for the card
+	Revision int   // the decision's revision after this stance
+	Notified bool  // the block notice was queued
 }
 
 // Decisions keeps the team's decisions, stances and their history. It is
@@ -249,35 +282,54 @@ type DecisionFilter struct {
 // return ENOTFOUND for a decision unknown (in the team), the errors named
 // below, and wrapped errors for failures of the database.
 type Decisions interface {
-	// CreateDecision stores a new decision and gives it its number and id.
-	// Called when a member opens a decision, before the card is posted.
+	// CreateDecision stores a new decision and gives it its number, id and
+	// PostKey, the key the card is posted with. Called when a member opens
+	// a decision, before the card is posted.
 	CreateDecision(ctx context.Context, d *Decision) error
 	// DeleteDecision removes a decision whose card could not be posted;
 	// called right after CreateDecision.
 	DeleteDecision(ctx context.Context, id int64) error
 	// SetDecisionPost records the card's post id once it is posted.
 	SetDecisionPost(ctx context.Context, id int64, postID string) error
+	// Unposted returns the decisions whose card has no post id yet (a crash
+	// between storing and posting), oldest first; called on start to post
+	// their cards with their PostKey. A decision being opened at that very
+	// moment is among them: call it before serving.
+	Unposted(ctx context.Context) ([]*Decision, error)
+	// IsVoter reports whether a member may vote on a decision; called
+	// before opening the reason form.
+	IsVoter(ctx context.Context, id int64, userID string) (bool, error)
 	// Decision returns a team's decision by number (/decide show, close,
 	// outcome).
 	Decision(ctx context.Context, teamID string, number int) (*Decision, error)
 	// DecisionByID returns a decision by id, for buttons and dialogs.
 	DecisionByID(ctx context.Context, id int64) (*Decision, error)
 	// ListDecisions returns the team's decisions matching f, newest first
-	// (/decide list, log, export).
+	// (/decide list, log, export); the limit applies after every filter.
+	// An internal error when f names neither Channels nor AnyChannel.
 	ListDecisions(ctx context.Context, teamID string, f DecisionFilter) ([]*Decision, error)
+	// DecisionChannels returns the channels where the team has posted
+	// decisions, so that the face checks a member's membership once per
+	// channel before ListDecisions.
+	DecisionChannels(ctx context.Context, teamID string) ([]string, error)
 	// Tally counts the current stances, for cards, lists and exports.
 	Tally(ctx context.Context, id int64) (Tally, error)
 	// TakeStance records a member's stance (and keeps the change with its
-	// time); called on a vote click or a reason. ECONFLICT when the
-	// decision is closed or its closing time has passed. It returns whether
-	// the stance is new or changed.
-	TakeStance(ctx context.Context, id int64, userID string, s Stance) (changed bool, err error)
+	// time) and queues its news in the same transaction; called on a vote
+	// click or a reason. It checks what the caller may have checked on a
+	// decision it loaded, from the database in the same transaction:
+	// ECONFLICT "decide.error.closed" when the decision is closed or its
+	// closing time has passed, EFORBIDDEN "decide.error.not_eligible" when
+	// the member may not vote, EINVALID "decide.error.not_found" for a
+	// choice out of range. It returns what it did, with the new tally so
+	// that the card can be redrawn without loading the decision again.
+	TakeStance(ctx context.Context, id int64, userID string, s Stance, news StanceNews) (StanceTaken, error)
 	// StanceOf returns a member's current stance, false when none; called
 	// to prefill the reason dialog. After an anonymous decision's close it
 	// always returns false.
 	StanceOf(ctx context.Context, id int64, userID string) (Stance, bool, error)
-	// Undecided returns the eligible voters without a stance; called to
-	// build reminders.
+	// Undecided returns the eligible voters without a stance, in one
+	// query, anonymous decisions included; called to build reminders.
 	Undecided(ctx context.Context, id int64) ([]string, error)
 	// Close closes the decision, forgets who chose what if it is
 	// anonymous, and queues what announce returns for the final tally, in
@@ -285,8 +337,10 @@ type Decisions interface {
 	// happens once. Called by the closing job and by "Close now".
 	CloseDecision(ctx context.Context, id int64, announce func(*Decision, Tally) []Envelope) (bool, error)
 	// SetOutcome records the outcome statement of a closed decision
-	// (outcome dialog or /decide outcome); ECONFLICT while it is open.
-	SetOutcome(ctx context.Context, id int64, outcome string) error
+	// (outcome dialog or /decide outcome) and queues envs (the outcome
+	// posted in the thread) in the same transaction; ECONFLICT
+	// "decide.error.still_open" while it is open.
+	SetOutcome(ctx context.Context, id int64, outcome string, envs ...Envelope) error
 	// Due returns the open decisions whose closing time has passed; called
 	// by the closing job.
 	Due(ctx context.Context, now time.Time) ([]*Decision, error)
@@ -296,7 +350,10 @@ type Decisions interface {
 	ClaimReminder(ctx context.Context, id int64, reminders []Envelope) (bool, error)
 	// ClaimAskedReminder queues the reminders the author asked for, unless
 	// they asked less than gap ago (a double click): it returns false then.
-	// Called by the "Remind the undecided" button.
+	// ECONFLICT "decide.error.reminders_used" (argument max) once
+	// MaxAskedReminders were sent, ECONFLICT "decide.error.closed" once the
+	// decision is closed or its closing time has passed, even before the
+	// closing job ran. Called by the "Remind the undecided" button.
 	ClaimAskedReminder(ctx context.Context, id int64, reminders []Envelope, gap time.Duration) (bool, error)
 	// ReminderDue returns the open decisions whose reminder is due and
 	// whose closing time has not passed; called by the reminder job.

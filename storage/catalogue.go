@@ -86,7 +86,7 @@ func bumpCatalogue(ctx context.Context, tx *sql.Tx) error {
 // CatalogueVersion implements bot.Catalogue.
 func (d *DB) CatalogueVersion(ctx context.Context) (int64, error) {
 	var v int64
-	if err := d.db.QueryRowContext(ctx, `SELECT version FROM catalogue_version WHERE id = 1`).Scan(&v); err != nil {
+	if err := d.r.QueryRowContext(ctx, `SELECT version FROM catalogue_version WHERE id = 1`).Scan(&v); err != nil {
 		return 0, fmt.Errorf("read catalogue version: %w", err)
 	}
 	return v, nil
@@ -101,7 +101,7 @@ const teamView = `SELECT data FROM tool WHERE team_id = ?
 func (d *DB) Tools(ctx context.Context, teamID string) ([]*bot.Tool, int64, error) {
 	var tools []*bot.Tool
 	var version int64
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
+	err := d.read(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT version FROM catalogue_version WHERE id = 1`).Scan(&version); err != nil {
 			return err
 		}
@@ -132,7 +132,7 @@ func (d *DB) Tools(ctx context.Context, teamID string) ([]*bot.Tool, int64, erro
 // Tool implements bot.Catalogue.
 func (d *DB) Tool(ctx context.Context, teamID, id string) (*bot.Tool, error) {
 	var data []byte
-	err := d.db.QueryRowContext(ctx, `SELECT data FROM tool WHERE id = ? AND team_id IN ('', ?) ORDER BY team_id DESC LIMIT 1`, id, teamID).Scan(&data)
+	err := d.r.QueryRowContext(ctx, `SELECT data FROM tool WHERE id = ? AND team_id IN ('', ?) ORDER BY team_id DESC LIMIT 1`, id, teamID).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, bot.Errorf(bot.ENOTFOUND, "tool.error.not_found", "name", id)
 	}
@@ -242,7 +242,7 @@ func (d *DB) AddFeedback(ctx context.Context, f bot.Feedback) error {
 // Usage implements bot.Catalogue.
 func (d *DB) Usage(ctx context.Context, toolID, teamID string, limit int) (bot.Usage, error) {
 	var u bot.Usage
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
+	err := d.read(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `SELECT COUNT(DISTINCT team_id) FROM tool_feedback WHERE tool_id = ?`, toolID).Scan(&u.Teams)
 		if err != nil {
 			return err
@@ -280,7 +280,7 @@ func (d *DB) TeamsUsing(ctx context.Context, ids []string) (map[string]int, erro
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT tool_id, COUNT(DISTINCT team_id) FROM tool_feedback
+	rows, err := d.r.QueryContext(ctx, `SELECT tool_id, COUNT(DISTINCT team_id) FROM tool_feedback
 		WHERE tool_id IN (?`+strings.Repeat(", ?", len(ids)-1)+`) GROUP BY tool_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("count teams using tools: %w", err)

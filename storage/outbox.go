@@ -2,11 +2,10 @@ package storage
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"balise/bot"
 )
@@ -18,59 +17,99 @@ func (d *DB) Enqueue(ctx context.Context, teamID string, envs ...bot.Envelope) e
 	return d.inTx(ctx, func(tx *sql.Tx) error { return d.enqueue(ctx, tx, teamID, envs) })
 }
 
+// enqueue queues envelopes in tx: every store method that announces a
+// change queues its letters with it.
 func (d *DB) enqueue(ctx context.Context, tx *sql.Tx, teamID string, envs []bot.Envelope) error {
 	for _, e := range envs {
 		msg, err := json.Marshal(e.Message)
 		if err != nil {
 			return err
 		}
-		key := make([]byte, 12)
-		if _, err := rand.Read(key); err != nil {
+		key, err := randomHex(12)
+		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (post_key, team_id, to_user_id, message, created_at) VALUES (?, ?, ?, ?, ?)`,
-			hex.EncodeToString(key), teamID, e.ToUserID, string(msg), d.Now().UnixMilli()); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (post_key, team_id, to_user_id, thread, message, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			key, teamID, e.ToUserID, e.Thread(), string(msg), d.Now().UnixMilli()); err != nil {
 			return fmt.Errorf("enqueue: %w", err)
 		}
 	}
 	return nil
 }
 
+// queryPending selects, among live letters due now, the oldest of each
+// thread: an older live letter of the same thread (waiting after a failure)
+// holds the later ones back. Served by outbox_due (dead letters pile up
+// beside live ones, so the rowid order is not a fit) and outbox_thread.
+const queryPending = `SELECT id, post_key, team_id, to_user_id, message, attempts, created_at, first_failed_at FROM outbox o INDEXED BY outbox_due
+	WHERE sent_at = 0 AND dead_at = 0 AND retry_at <= ?
+	AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.thread = o.thread AND p.id < o.id AND p.sent_at = 0 AND p.dead_at = 0)
+	ORDER BY id LIMIT ?`
+
 // Pending implements bot.Outbox.
 func (d *DB) Pending(ctx context.Context, limit int) ([]bot.Letter, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT id, post_key, team_id, to_user_id, message, attempts FROM outbox
-		WHERE sent_at = 0 AND retry_at <= ? ORDER BY id LIMIT ?`, d.Now().UnixMilli(), limit)
+	var out []bot.Letter
+	err := d.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, queryPending, d.Now().UnixMilli(), limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var l bot.Letter
+			var msg, key string
+			var queued, failed int64
+			if err := rows.Scan(&l.ID, &key, &l.TeamID, &l.ToUserID, &msg, &l.Attempts, &queued, &failed); err != nil {
+				return err
+			}
+			if err := json.Unmarshal([]byte(msg), &l.Message); err != nil {
+				return fmt.Errorf("letter %d: %w", l.ID, err)
+			}
+			l.Message.Key = "outbox-" + key
+			l.QueuedAt = time.UnixMilli(queued)
+			if failed > 0 {
+				l.FirstFailedAt = time.UnixMilli(failed)
+			}
+			out = append(out, l)
+		}
+		return rows.Err()
+	})
 	if err != nil {
 		return nil, fmt.Errorf("pending letters: %w", err)
 	}
-	defer rows.Close()
-	var out []bot.Letter
-	for rows.Next() {
-		var l bot.Letter
-		var msg, key string
-		if err := rows.Scan(&l.ID, &key, &l.TeamID, &l.ToUserID, &msg, &l.Attempts); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal([]byte(msg), &l.Message); err != nil {
-			return nil, fmt.Errorf("letter %d: %w", l.ID, err)
-		}
-		l.Message.Key = "outbox-" + key
-		out = append(out, l)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Sent implements bot.Outbox. A sent letter is deleted: Mattermost holds
 // the post, and Balise keeps no trace of who was reminded when.
 func (d *DB) Sent(ctx context.Context, id int64, postID string) error {
-	_, err := d.db.ExecContext(ctx, `DELETE FROM outbox WHERE id = ?`, id)
+	_, err := d.exec(ctx, `DELETE FROM outbox WHERE id = ?`, id)
 	return err
 }
 
-// Failed implements bot.Outbox: the letter is retried later, waiting twice
-// as long after each failure, up to an hour. It is never dropped.
-func (d *DB) Failed(ctx context.Context, id int64, reason string) error {
-	_, err := d.db.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = ?,
-		retry_at = ? + MIN(3600000, 1000 * (1 << MIN(attempts, 12))) WHERE id = ?`, reason, d.Now().UnixMilli(), id)
-	return err
+// Failed implements bot.Outbox: a transient failure is retried later,
+// waiting twice as long after each, up to an hour; a permanent one makes the
+// letter dead.
+func (d *DB) Failed(ctx context.Context, id int64, reason string, permanent bool) error {
+	now := d.Now().UnixMilli()
+	dead := int64(0)
+	if permanent {
+		dead = now
+	}
+	_, err := d.exec(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = ?, dead_at = ?,
+		first_failed_at = CASE WHEN first_failed_at = 0 THEN ? ELSE first_failed_at END,
+		retry_at = ? + MIN(3600000, 1000 * (1 << MIN(attempts, 12))) WHERE id = ? AND dead_at = 0`, reason, dead, now, now, id)
+	if err != nil {
+		return fmt.Errorf("record a failed letter: %w", err)
+	}
+	return nil
+}
+
+// DeadLetters implements bot.Outbox.
+func (d *DB) DeadLetters(ctx context.Context) (int, error) {
+	var n int
+	if err := d.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE dead_at > 0`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count dead letters: %w", err)
+	}
+	return n, nil
 }

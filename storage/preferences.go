@@ -14,7 +14,7 @@ var _ bot.Preferences = (*DB)(nil)
 // Lang implements bot.Preferences.
 func (d *DB) Lang(ctx context.Context, teamID, userID string) (bot.Lang, error) {
 	var l string
-	err := d.db.QueryRowContext(ctx, `SELECT lang FROM member_preference WHERE team_id = ? AND user_id = ?`, teamID, userID).Scan(&l)
+	err := d.r.QueryRowContext(ctx, `SELECT lang FROM member_preference WHERE team_id = ? AND user_id = ?`, teamID, userID).Scan(&l)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -26,7 +26,7 @@ func (d *DB) Lang(ctx context.Context, teamID, userID string) (bot.Lang, error) 
 
 // SetLang implements bot.Preferences.
 func (d *DB) SetLang(ctx context.Context, teamID, userID string, l bot.Lang) error {
-	_, err := d.db.ExecContext(ctx, `INSERT INTO member_preference (team_id, user_id, lang) VALUES (?, ?, ?)
+	_, err := d.exec(ctx, `INSERT INTO member_preference (team_id, user_id, lang) VALUES (?, ?, ?)
 		ON CONFLICT (team_id, user_id) DO UPDATE SET lang = excluded.lang`, teamID, userID, string(l))
 	if err != nil {
 		return fmt.Errorf("store language: %w", err)

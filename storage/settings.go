@@ -19,7 +19,7 @@ const (
 // Setting returns a setting's value, "" when it was never set.
 func (d *DB) Setting(ctx context.Context, name string) (string, error) {
 	var v string
-	err := d.db.QueryRowContext(ctx, `SELECT value FROM setting WHERE name = ?`, name).Scan(&v)
+	err := d.r.QueryRowContext(ctx, `SELECT value FROM setting WHERE name = ?`, name).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -31,7 +31,7 @@ func (d *DB) Setting(ctx context.Context, name string) (string, error) {
 
 // SetSetting stores a setting.
 func (d *DB) SetSetting(ctx context.Context, name, value string) error {
-	_, err := d.db.ExecContext(ctx, `INSERT INTO setting (name, value) VALUES (?, ?)
+	_, err := d.exec(ctx, `INSERT INTO setting (name, value) VALUES (?, ?)
 		ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value)
 	if err != nil {
 		return fmt.Errorf("store setting %s: %w", name, err)

@@ -17,7 +17,7 @@ type SlashCommand struct {
 
 // SaveSlashCommand records (or replaces) a team's command and its token.
 func (d *DB) SaveSlashCommand(ctx context.Context, c SlashCommand) error {
-	_, err := d.db.ExecContext(ctx, `INSERT INTO slash_command (team_id, trigger, command_id, token) VALUES (?, ?, ?, ?)
+	_, err := d.exec(ctx, `INSERT INTO slash_command (team_id, trigger, command_id, token) VALUES (?, ?, ?, ?)
 		ON CONFLICT (team_id, trigger) DO UPDATE SET command_id = excluded.command_id, token = excluded.token`,
 		c.TeamID, c.Trigger, c.CommandID, c.Token)
 	if err != nil {
@@ -30,7 +30,7 @@ func (d *DB) SaveSlashCommand(ctx context.Context, c SlashCommand) error {
 // the command is unknown.
 func (d *DB) SlashCommandToken(ctx context.Context, teamID, trigger string) (string, error) {
 	var token string
-	err := d.db.QueryRowContext(ctx, `SELECT token FROM slash_command WHERE team_id = ? AND trigger = ?`, teamID, trigger).Scan(&token)
+	err := d.r.QueryRowContext(ctx, `SELECT token FROM slash_command WHERE team_id = ? AND trigger = ?`, teamID, trigger).Scan(&token)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}

@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
@@ -20,25 +19,22 @@ import (
 // Tally implements bot.Decisions.
 func (d *DB) Tally(ctx context.Context, id int64) (bot.Tally, error) {
 	var t bot.Tally
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
+	err := d.read(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT json_array_length(options) FROM decision WHERE id = ?`, id).Scan(&n); err != nil {
+			return fmt.Errorf("tally: %w", err)
+		}
 		var err error
-		t, err = tally(ctx, tx, id)
+		t, err = tally(ctx, tx, id, n)
 		return err
 	})
 	return t, err
 }
 
-func tally(ctx context.Context, tx *sql.Tx, id int64) (bot.Tally, error) {
-	var options string
-	if err := tx.QueryRowContext(ctx, `SELECT options FROM decision WHERE id = ?`, id).Scan(&options); err != nil {
-		return bot.Tally{}, fmt.Errorf("tally: %w", err)
-	}
-	var opts []string
-	if err := json.Unmarshal([]byte(options), &opts); err != nil {
-		return bot.Tally{}, err
-	}
-	t := bot.Tally{Counts: make([]int, len(opts))}
-	rows, err := tx.QueryContext(ctx, `SELECT choice, COUNT(*) FROM stance WHERE decision_id = ? GROUP BY choice`, id)
+// tally counts the stances of a decision with options choices.
+func tally(ctx context.Context, q querier, id int64, options int) (bot.Tally, error) {
+	t := bot.Tally{Counts: make([]int, options)}
+	rows, err := q.QueryContext(ctx, `SELECT choice, COUNT(*) FROM stance WHERE decision_id = ? GROUP BY choice`, id)
 	if err != nil {
 		return t, err
 	}
@@ -56,79 +52,111 @@ func tally(ctx context.Context, tx *sql.Tx, id int64) (bot.Tally, error) {
 	return t, rows.Err()
 }
 
-// voterKey is how a voter is stored: their user id, or for anonymous
-// decisions an HMAC of it under the decision's secret.
-func (d *DB) voterKey(ctx context.Context, tx *sql.Tx, id int64, userID string) (key string, open bool, err error) {
-	var secret []byte
-	var closed, closes int64
-	if err := tx.QueryRowContext(ctx, `SELECT secret, closed_at, closes_at FROM decision WHERE id = ?`, id).Scan(&secret, &closed, &closes); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return "", false, bot.Errorf(bot.ENOTFOUND, "decide.error.not_found")
-		}
-		return "", false, err
-	}
-	open = closed == 0 && closes > d.Now().UnixMilli()
+// hide is how a voter is stored: their user id, or for anonymous decisions
+// an HMAC of it under the decision's secret.
+func hide(secret []byte, userID string) string {
 	if secret == nil {
-		return userID, open, nil
+		return userID
 	}
 	mac := hmac.New(sha256.New, secret)
 	mac.Write([]byte(userID))
-	return hex.EncodeToString(mac.Sum(nil)), open, nil
+	return hex.EncodeToString(mac.Sum(nil))
 }
 
-// TakeStance implements bot.Decisions.
-func (d *DB) TakeStance(ctx context.Context, id int64, userID string, s bot.Stance) (bool, error) {
-	var changed bool
+// TakeStance implements bot.Decisions. One transaction reads the few
+// columns it needs (not the voters), checks, writes the stance, queues the
+// news and counts the tally.
+func (d *DB) TakeStance(ctx context.Context, id int64, userID string, s bot.Stance, news bot.StanceNews) (bot.StanceTaken, error) {
+	var out bot.StanceTaken
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
-		key, open, err := d.voterKey(ctx, tx, id, userID)
-		if err != nil {
+		var teamID string
+		var secret []byte
+		var closed, closes int64
+		var options int
+		var eligible bool
+		err := tx.QueryRowContext(ctx, `SELECT team_id, secret, closed_at, closes_at, json_array_length(options),
+			EXISTS (SELECT 1 FROM decision_voter WHERE decision_id = decision.id AND user_id = ?) FROM decision WHERE id = ?`, userID, id).
+			Scan(&teamID, &secret, &closed, &closes, &options, &eligible)
+		now := d.Now().UnixMilli()
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return bot.Errorf(bot.ENOTFOUND, "decide.error.not_found")
+		case err != nil:
 			return err
-		}
-		if !open {
+		case closed > 0 || closes <= now:
 			return bot.Errorf(bot.ECONFLICT, "decide.error.closed")
+		case !eligible:
+			return bot.Errorf(bot.EFORBIDDEN, "decide.error.not_eligible")
+		case s.Choice < 0 || s.Choice >= options:
+			return bot.Errorf(bot.EINVALID, "decide.error.not_found")
 		}
+		key := hide(secret, userID)
 		var prev int
 		var prevReason string
 		err = tx.QueryRowContext(ctx, `SELECT choice, reason FROM stance WHERE decision_id = ? AND voter = ?`, id, key).Scan(&prev, &prevReason)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			changed = true
+			out.Changed = true
 		case err != nil:
 			return err
 		default:
-			changed = prev != s.Choice
+			out.Changed = prev != s.Choice
 			if s.Reason == "" {
 				s.Reason = prevReason
 			}
 		}
-		now := d.Now().UnixMilli()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO stance (decision_id, voter, choice, reason, updated_at) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (decision_id, voter) DO UPDATE SET choice = excluded.choice, reason = excluded.reason, updated_at = excluded.updated_at`,
 			id, key, s.Choice, s.Reason, now); err != nil {
 			return fmt.Errorf("store stance: %w", err)
 		}
-		if !changed {
-			return nil
+		if out.Changed {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO stance_change (decision_id, voter, choice, at) VALUES (?, ?, ?, ?)`, id, key, s.Choice, now); err != nil {
+				return err
+			}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO stance_change (decision_id, voter, choice, at) VALUES (?, ?, ?, ?)`, id, key, s.Choice, now); err != nil {
+		bump := 0
+		if out.Changed {
+			bump = 1
+		}
+		if err := tx.QueryRowContext(ctx, `UPDATE decision SET revision = revision + ? WHERE id = ? RETURNING revision`,
+			bump, id).Scan(&out.Revision); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE decision SET revision = revision + 1 WHERE id = ?`, id)
+		envs := news.Posts
+		if news.BlockNotice != nil {
+			res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO block_notice (decision_id, voter) VALUES (?, ?)`, id, key)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 1 {
+				out.Notified = true
+				envs = append(envs[:len(envs):len(envs)], *news.BlockNotice)
+			}
+		}
+		if err := d.enqueue(ctx, tx, teamID, envs); err != nil {
+			return err
+		}
+		out.Tally, err = tally(ctx, tx, id, options)
 		return err
 	})
-	return changed, err
+	return out, err
 }
 
 // StanceOf implements bot.Decisions.
 func (d *DB) StanceOf(ctx context.Context, id int64, userID string) (bot.Stance, bool, error) {
 	var s bot.Stance
 	found := false
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
-		key, _, err := d.voterKey(ctx, tx, id, userID)
-		if err != nil {
+	err := d.read(ctx, func(tx *sql.Tx) error {
+		var secret []byte
+		if err := tx.QueryRowContext(ctx, `SELECT secret FROM decision WHERE id = ?`, id).Scan(&secret); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return bot.Errorf(bot.ENOTFOUND, "decide.error.not_found")
+			}
 			return err
 		}
-		err = tx.QueryRowContext(ctx, `SELECT choice, reason FROM stance WHERE decision_id = ? AND voter = ?`, id, key).Scan(&s.Choice, &s.Reason)
+		err := tx.QueryRowContext(ctx, `SELECT choice, reason FROM stance WHERE decision_id = ? AND voter = ?`, id, hide(secret, userID)).
+			Scan(&s.Choice, &s.Reason)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
@@ -138,42 +166,65 @@ func (d *DB) StanceOf(ctx context.Context, id int64, userID string) (bot.Stance,
 	return s, found, err
 }
 
-// Undecided implements bot.Decisions.
+// Undecided implements bot.Decisions. The voters' keys are computed once
+// (for an anonymous decision) and compared with the stances in one query.
 func (d *DB) Undecided(ctx context.Context, id int64) ([]string, error) {
 	var out []string
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
-		dec := &bot.Decision{ID: id}
-		if err := d.loadVoters(ctx, tx, dec); err != nil {
+	err := d.read(ctx, func(tx *sql.Tx) error {
+		var secret []byte
+		if err := tx.QueryRowContext(ctx, `SELECT secret FROM decision WHERE id = ?`, id).Scan(&secret); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return bot.Errorf(bot.ENOTFOUND, "decide.error.not_found")
+			}
 			return err
 		}
-		for _, v := range dec.Voters {
-			key, _, err := d.voterKey(ctx, tx, id, v)
+		var rows *sql.Rows
+		var err error
+		if secret == nil {
+			rows, err = tx.QueryContext(ctx, `SELECT user_id FROM decision_voter v WHERE decision_id = ?
+				AND NOT EXISTS (SELECT 1 FROM stance s WHERE s.decision_id = v.decision_id AND s.voter = v.user_id) ORDER BY user_id`, id)
+		} else {
+			dec := &bot.Decision{ID: id}
+			if err := loadVoters(ctx, tx, dec); err != nil {
+				return err
+			}
+			keys := make(map[string]string, len(dec.Voters))
+			for _, v := range dec.Voters {
+				keys[v] = hide(secret, v)
+			}
+			list, err := json.Marshal(keys)
 			if err != nil {
 				return err
 			}
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM stance WHERE decision_id = ? AND voter = ?`, id, key).Scan(&n); err != nil {
+			rows, err = tx.QueryContext(ctx, `SELECT k.key FROM json_each(?) k
+				WHERE NOT EXISTS (SELECT 1 FROM stance s WHERE s.decision_id = ? AND s.voter = k.value) ORDER BY k.key`, string(list), id)
+		}
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var v string
+			if err := rows.Scan(&v); err != nil {
 				return err
 			}
-			if n == 0 {
-				out = append(out, v)
-			}
+			out = append(out, v)
 		}
-		return nil
+		return rows.Err()
 	})
 	return out, err
 }
 
-// forgetVoters, at the close of an anonymous decision, replaces each voter's
-// key by a random one and the times of their changes by the closing time:
-// nothing can then be matched against who was reminded or when anyone
-// clicked. The order of changes is kept.
-func forgetVoters(ctx context.Context, tx *sql.Tx, id int64, closedAt int64) error {
-	var anonymous bool
-	if err := tx.QueryRowContext(ctx, `SELECT anonymous FROM decision WHERE id = ?`, id).Scan(&anonymous); err != nil || !anonymous {
+// forgetVoters, at the close, forgets which voters were told of their block
+// and, for an anonymous decision, replaces each voter's key by a random one
+// and the times of their changes by the closing time: nothing can then be
+// matched against who was reminded or when anyone clicked. The order of
+// changes is kept.
+func forgetVoters(ctx context.Context, tx *sql.Tx, dec *bot.Decision, closedAt int64) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM block_notice WHERE decision_id = ?`, dec.ID); err != nil || !dec.Anonymous {
 		return err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT voter FROM stance WHERE decision_id = ?`, id)
+	rows, err := tx.QueryContext(ctx, `SELECT voter FROM stance WHERE decision_id = ?`, dec.ID)
 	if err != nil {
 		return err
 	}
@@ -187,15 +238,18 @@ func forgetVoters(ctx context.Context, tx *sql.Tx, id int64, closedAt int64) err
 		keys = append(keys, k)
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
 	for _, k := range keys {
-		b := make([]byte, 16)
-		if _, err := rand.Read(b); err != nil {
+		fresh, err := randomHex(16)
+		if err != nil {
 			return err
 		}
-		fresh := "anon-" + hex.EncodeToString(b)
+		fresh = "anon-" + fresh
 		for _, q := range []string{`UPDATE stance SET voter = ?, updated_at = ? WHERE decision_id = ? AND voter = ?`,
 			`UPDATE stance_change SET voter = ?, at = ? WHERE decision_id = ? AND voter = ?`} {
-			if _, err := tx.ExecContext(ctx, q, fresh, closedAt, id, k); err != nil {
+			if _, err := tx.ExecContext(ctx, q, fresh, closedAt, dec.ID, k); err != nil {
 				return err
 			}
 		}

@@ -121,7 +121,7 @@ func TestDecisionsAreNumberedPerTeam(t *testing.T) {
 		t.Errorf("team B reading #2: got %v, want not found (it is team A's)", err)
 	}
 	got, err := db.Decision(ctx, "A", 2)
-	if err != nil || got.ID != a2.ID || len(got.Voters) != 3 {
+	if err != nil || got.ID != a2.ID || got.Electorate != 3 {
 		t.Errorf("Decision(A, 2) = %+v, %v", got, err)
 	}
 }
@@ -135,9 +135,9 @@ func TestStancesChangeAndCloseOnce(t *testing.T) {
 		choice  int
 		changed bool
 	}{{"a", 0, true}, {"b", 2, true}, {"b", 2, false}, {"b", 0, true}} {
-		changed, err := db.TakeStance(ctx, d.ID, c.user, bot.Stance{Choice: c.choice})
-		if err != nil || changed != c.changed {
-			t.Errorf("TakeStance(%s, %d) = %v, %v; want changed %v", c.user, c.choice, changed, err, c.changed)
+		taken, err := db.TakeStance(ctx, d.ID, c.user, bot.Stance{Choice: c.choice}, bot.StanceNews{})
+		if err != nil || taken.Changed != c.changed {
+			t.Errorf("TakeStance(%s, %d) = %+v, %v; want changed %v", c.user, c.choice, taken, err, c.changed)
 		}
 	}
 	tally, _ := db.Tally(ctx, d.ID)
@@ -157,7 +157,7 @@ func TestStancesChangeAndCloseOnce(t *testing.T) {
 	if closed, err := db.CloseDecision(ctx, d.ID, announce); closed || err != nil {
 		t.Errorf("second close = %v, %v; want false: closing happens once", closed, err)
 	}
-	if _, err := db.TakeStance(ctx, d.ID, "a", bot.Stance{Choice: 3}); bot.ErrorCode(err) != bot.ECONFLICT {
+	if _, err := db.TakeStance(ctx, d.ID, "a", bot.Stance{Choice: 3}, bot.StanceNews{}); bot.ErrorCode(err) != bot.ECONFLICT {
 		t.Errorf("vote after close: got %v, want conflict", err)
 	}
 	letters, _ := db.Pending(ctx, 10)
@@ -170,9 +170,9 @@ func TestAnonymousStancesCannotBeLinkedAfterClose(t *testing.T) {
 	db, path := MustOpen(t)
 	ctx := context.Background()
 	d := MustCreate(t, db, newDecision("A", true))
-	db.TakeStance(ctx, d.ID, "a", bot.Stance{Choice: 3})
-	db.TakeStance(ctx, d.ID, "b", bot.Stance{Choice: 0})
-	if changed, _ := db.TakeStance(ctx, d.ID, "a", bot.Stance{Choice: 3}); changed {
+	db.TakeStance(ctx, d.ID, "a", bot.Stance{Choice: 3}, bot.StanceNews{})
+	db.TakeStance(ctx, d.ID, "b", bot.Stance{Choice: 0}, bot.StanceNews{})
+	if taken, _ := db.TakeStance(ctx, d.ID, "a", bot.Stance{Choice: 3}, bot.StanceNews{}); taken.Changed {
 		t.Error("an anonymous double click counted as a change")
 	}
 	if s, ok, _ := db.StanceOf(ctx, d.ID, "a"); !ok || s.Choice != 3 {
@@ -245,7 +245,7 @@ func TestFailedLettersWaitAndAreNeverDropped(t *testing.T) {
 		if len(letters) != 1 {
 			t.Fatalf("attempt %d: %d letters pending, want the letter kept", i, len(letters))
 		}
-		db.Failed(ctx, letters[0].ID, "mattermost down")
+		db.Failed(ctx, letters[0].ID, "mattermost down", false)
 		if letters, _ := db.Pending(ctx, 10); len(letters) != 0 {
 			t.Fatalf("attempt %d: a failed letter is retried at once", i)
 		}
@@ -258,7 +258,7 @@ func TestVotesStopAtTheClosingTime(t *testing.T) {
 	ctx := context.Background()
 	d := MustCreate(t, db, newDecision("A", false))
 	db.Now = func() time.Time { return d.ClosesAt.Add(time.Second) }
-	if _, err := db.TakeStance(ctx, d.ID, "a", bot.Stance{Choice: 0}); bot.ErrorCode(err) != bot.ECONFLICT {
+	if _, err := db.TakeStance(ctx, d.ID, "a", bot.Stance{Choice: 0}, bot.StanceNews{}); bot.ErrorCode(err) != bot.ECONFLICT {
 		t.Errorf("a vote after the closing time, before the close job: got %v, want refused", err)
 	}
 }
@@ -276,13 +276,16 @@ func TestListDecisionsSearchesTheRegister(t *testing.T) {
 	if err := db.SetOutcome(ctx, d.ID, "Adopté 100%_sûr"); err != nil {
 		t.Fatal(err)
 	}
-	for q, want := range map[string]int{"": 2, "nextcloud": 1, "PAHEKO": 1, "adopté": 1, "100%_": 1, "%": 1, "absent": 0} {
-		got, err := db.ListDecisions(ctx, "A", bot.DecisionFilter{Search: q})
+	// Words match whole or by their beginning; a query without a letter or
+	// digit searches nothing and lists all.
+	for q, want := range map[string]int{"": 2, "nextcloud": 1, "next": 1, "PAHEKO": 1, "adopté": 1, "adopte": 1, "100%_": 1, "%": 2, "absent": 0,
+		`"`: 2, `nextcloud"`: 1, "choisir nextcloud": 0, "passer nextcloud": 1} {
+		got, err := db.ListDecisions(ctx, "A", bot.DecisionFilter{Search: q, AnyChannel: true})
 		if err != nil || len(got) != want {
 			t.Errorf("search %q: got %d, %v; want %d", q, len(got), err, want)
 		}
 	}
-	if got, _ := db.ListDecisions(ctx, "B", bot.DecisionFilter{}); len(got) != 0 {
+	if got, _ := db.ListDecisions(ctx, "B", bot.DecisionFilter{AnyChannel: true}); len(got) != 0 {
 		t.Errorf("team B sees %d of team A's decisions", len(got))
 	}
 }
@@ -302,7 +305,12 @@ func TestAskedReminderIsNotDoubled(t *testing.T) {
 	if ok, _ := db.ClaimAskedReminder(ctx, d.ID, env, 10*time.Minute); !ok {
 		t.Error("an ask 11 minutes later was refused")
 	}
-	if letters, _ := db.Pending(ctx, 10); len(letters) != 2 {
-		t.Errorf("letters = %d, want 2", len(letters))
+	// Both go to a: the second waits for the first (one thread, in order).
+	for i := 0; i < 2; i++ {
+		letters, _ := db.Pending(ctx, 10)
+		if len(letters) != 1 {
+			t.Fatalf("letter %d: %d pending, want 1", i+1, len(letters))
+		}
+		db.Sent(ctx, letters[0].ID, "p")
 	}
 }

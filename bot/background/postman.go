@@ -14,6 +14,8 @@ import (
 type Sender interface {
 	Post(ctx context.Context, m bot.Message) (string, error)
 	DirectMessage(ctx context.Context, userID string, m bot.Message) (string, error)
+	DirectChannel(ctx context.Context, userID string) (string, error)
+	FindPostByKey(ctx context.Context, channelID string, since time.Time, key string) (string, bool, error)
 }
 
 // Postman delivers the outbox: the letters that the capabilities queued in
@@ -42,9 +44,11 @@ func (p *Postman) Job(every time.Duration) bot.Job {
 	return bot.Job{Name: "deliver-outbox", Every: every, Run: p.Deliver}
 }
 
-// Deliver posts the letters that are due, oldest first. A letter that fails
-// waits for a later attempt (the store spaces them out) without holding up
-// other threads.
+// Deliver posts the letters that are due, oldest first, one thread's in
+// order. A letter that fails transiently waits for a later attempt (the
+// store spaces them out) and holds back its thread only; one that can never
+// be posted (archived channel, deleted thread, bot removed) becomes a dead
+// letter, logged once and counted for the operator.
 func (p *Postman) Deliver(ctx context.Context) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -55,15 +59,16 @@ func (p *Postman) Deliver(ctx context.Context) error {
 		}
 		var failure error
 		for _, l := range letters {
-			var postID string
-			if l.ToUserID != "" {
-				postID, err = p.chat.DirectMessage(ctx, l.ToUserID, l.Message)
-			} else {
-				postID, err = p.chat.Post(ctx, l.Message)
-			}
+			postID, err := p.send(ctx, l)
 			if err != nil {
-				failure = err
-				if err := p.outbox.Failed(ctx, l.ID, err.Error()); err != nil {
+				permanent := bot.IsPermanent(err)
+				if permanent {
+					zerolog.Ctx(ctx).Error().Err(err).Int64("letter", l.ID).Str("team_id", l.TeamID).
+						Msg("a letter can never be posted: kept as a dead letter")
+				} else {
+					failure = err
+				}
+				if err := p.outbox.Failed(ctx, l.ID, err.Error(), permanent); err != nil {
 					return err
 				}
 				continue
@@ -77,4 +82,28 @@ func (p *Postman) Deliver(ctx context.Context) error {
 			return failure
 		}
 	}
+}
+
+// send posts a letter once. After a failed attempt, the post may exist
+// (created, but the answer lost): it is looked for by its key first, since
+// Mattermost forgets pending post ids after 30 seconds.
+func (p *Postman) send(ctx context.Context, l bot.Letter) (string, error) {
+	if l.MayBePosted() {
+		channel := l.Message.ChannelID
+		if l.ToUserID != "" {
+			var err error
+			if channel, err = p.chat.DirectChannel(ctx, l.ToUserID); err != nil {
+				return "", err
+			}
+		}
+		if id, found, err := p.chat.FindPostByKey(ctx, channel, l.QueuedAt, l.Message.Key); err != nil {
+			return "", err
+		} else if found {
+			return id, nil
+		}
+	}
+	if l.ToUserID != "" {
+		return p.chat.DirectMessage(ctx, l.ToUserID, l.Message)
+	}
+	return p.chat.Post(ctx, l.Message)
 }

@@ -26,6 +26,8 @@ type Chat struct {
 	Members map[string][]string // channel id: its members
 	Admins  map[string]bool     // team and system admins
 	down    bool
+	refuse  error // every post and direct message fails with it (a permanent failure)
+	lose    int   // so many next posts are created, but their answer is lost
 }
 
 // NewChat returns an empty chat.
@@ -39,9 +41,16 @@ func (f *Chat) Post(ctx context.Context, m bot.Message) (string, error) {
 	if f.down {
 		return "", fmt.Errorf("mattermost down")
 	}
+	if f.refuse != nil {
+		return "", f.refuse
+	}
 	id := fmt.Sprintf("post%d", len(f.order)+1)
 	f.posts[id] = m
 	f.order = append(f.order, id)
+	if f.lose > 0 {
+		f.lose--
+		return "", fmt.Errorf("timeout: the answer was lost")
+	}
 	return id, nil
 }
 
@@ -79,7 +88,14 @@ func (f *Chat) DirectMessage(ctx context.Context, userID string, m bot.Message) 
 	if f.down {
 		return "", fmt.Errorf("mattermost down")
 	}
+	if f.refuse != nil {
+		return "", f.refuse
+	}
 	f.dms[userID] = append(f.dms[userID], m)
+	if f.lose > 0 {
+		f.lose--
+		return "", fmt.Errorf("timeout: the answer was lost")
+	}
 	return "dm-" + userID, nil
 }
 
@@ -169,6 +185,22 @@ func (f *Chat) Dialogs() []bot.Dialog {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]bot.Dialog(nil), f.dialogs...)
+}
+
+// Refuse makes every post and direct message fail with err, as Mattermost
+// refuses what can never succeed (archived channel, bot removed); nil ends it.
+func (f *Chat) Refuse(err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.refuse = err
+}
+
+// LoseAnswers makes the next n posts be created while their caller hears
+// a timeout.
+func (f *Chat) LoseAnswers(n int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.lose = n
 }
 
 // SetDown makes every post, update and direct message fail (an outage).

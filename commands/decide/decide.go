@@ -5,7 +5,6 @@ package decide
 
 import (
 	"context"
-	"crypto/rand"
 	"strconv"
 	"strings"
 	"time"
@@ -27,6 +26,7 @@ type Chat interface {
 	ChannelMembers(ctx context.Context, channelID string) ([]string, error)
 	IsChannelMember(ctx context.Context, channelID, userID string) (bool, error)
 	IsTeamAdmin(ctx context.Context, teamID, userID string) (bool, error)
+	FindPostByKey(ctx context.Context, channelID string, since time.Time, key string) (string, bool, error)
 }
 
 // Store is what decisions ask of the database: the decisions and the
@@ -86,6 +86,7 @@ func (s *Decide) Register(r *commands.Routes) {
 		bot.Job{Name: "close-due-decisions", Every: s.tick, Run: s.closeDue},
 		bot.Job{Name: "remind-undecided", Every: s.tick, Run: s.remindDue},
 		bot.Job{Name: "refresh-stale-cards", Every: s.tick, Run: s.refreshStale},
+		bot.Job{Name: "repair-unposted-cards", Every: s.tick, Run: s.repairCards},
 	)
 }
 
@@ -188,12 +189,7 @@ func (s *Decide) openDecision(ctx context.Context, req bot.Request, l bot.Lang, 
 	if err := s.store.CreateDecision(ctx, d); err != nil {
 		return nil, err
 	}
-	msg := s.card(d, bot.Tally{Counts: make([]int, len(d.Options))})
-	msg.Key = "decision-" + strconv.FormatInt(d.ID, 10) + "-" + rand.Text()
-	postID, err := s.chat.Post(ctx, msg)
-	if err == nil {
-		err = s.store.SetDecisionPost(ctx, d.ID, postID)
-	}
+	postID, err := s.postCard(ctx, d, false)
 	if err != nil {
 		if derr := s.store.DeleteDecision(ctx, d.ID); derr != nil {
 			commands.LogErr(ctx, derr, "remove a decision whose card failed")
@@ -202,6 +198,52 @@ func (s *Decide) openDecision(ctx context.Context, req bot.Request, l bot.Lang, 
 	}
 	d.PostID = postID
 	return d, nil
+}
+
+// postCard posts a new decision's card with the key stored with it, and
+// records the post. When the card may already exist (a timeout whose
+// answer was lost, a crash before the post id was stored), it is looked
+// for by its key first: a card is never posted twice.
+func (s *Decide) postCard(ctx context.Context, d *bot.Decision, mayExist bool) (string, error) {
+	msg := s.card(d, bot.Tally{Counts: make([]int, len(d.Options))})
+	msg.Key = d.PostKey
+	for {
+		if mayExist {
+			id, found, err := s.chat.FindPostByKey(ctx, d.ChannelID, d.CreatedAt, d.PostKey)
+			if err != nil {
+				return "", err
+			}
+			if found {
+				return id, s.store.SetDecisionPost(ctx, d.ID, id)
+			}
+		}
+		postID, err := s.chat.Post(ctx, msg)
+		if err == nil {
+			return postID, s.store.SetDecisionPost(ctx, d.ID, postID)
+		}
+		if mayExist || bot.IsPermanent(err) {
+			return "", err
+		}
+		mayExist = true // the post may exist, its answer lost: look, then try once more
+	}
+}
+
+// repairCards posts the cards that a crash left unposted. Decisions opened
+// less than a minute ago are left to the request opening them.
+func (s *Decide) repairCards(ctx context.Context) error {
+	unposted, err := s.store.Unposted(ctx)
+	if err != nil {
+		return err
+	}
+	for _, d := range unposted {
+		if s.now().Sub(d.CreatedAt) < time.Minute {
+			continue
+		}
+		if _, err := s.postCard(ctx, d, true); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // decisionNumber reads "#12" or "12" and what follows it.
@@ -256,11 +298,33 @@ func (s *Decide) visible(ctx context.Context, userID string, all []*bot.Decision
 	return out, nil
 }
 
-func (s *Decide) listDecisions(ctx context.Context, in *commands.Input, f bot.DecisionFilter) (string, error) {
-	list, err := s.store.ListDecisions(ctx, in.TeamID, f)
-	if err == nil {
-		list, err = s.visible(ctx, in.UserID, list)
+// memberChannels returns the channels of the team's decisions that the
+// member belongs to: lists ask the store for those only, so that their
+// limit counts what the member may see.
+func (s *Decide) memberChannels(ctx context.Context, teamID, userID string) ([]string, error) {
+	all, err := s.store.DecisionChannels(ctx, teamID)
+	if err != nil {
+		return nil, err
 	}
+	mine := []string{}
+	for _, c := range all {
+		in, err := s.chat.IsChannelMember(ctx, c, userID)
+		if err != nil {
+			return nil, err
+		}
+		if in {
+			mine = append(mine, c)
+		}
+	}
+	return mine, nil
+}
+
+func (s *Decide) listDecisions(ctx context.Context, in *commands.Input, f bot.DecisionFilter) (string, error) {
+	var err error
+	if f.Channels, err = s.memberChannels(ctx, in.TeamID, in.UserID); err != nil {
+		return "", err
+	}
+	list, err := s.store.ListDecisions(ctx, in.TeamID, f)
 	if err != nil {
 		return "", err
 	}
@@ -368,12 +432,9 @@ func (s *Decide) writeOutcome(ctx context.Context, d *bot.Decision, userID, text
 	if text == "" || len([]rune(text)) > bot.MaxOutcome {
 		return bot.Errorf(bot.EINVALID, "decide.error.outcome", "max", bot.MaxOutcome)
 	}
-	if err := s.store.SetOutcome(ctx, d.ID, text); err != nil {
-		return err
-	}
-	err := s.store.Enqueue(ctx, d.TeamID, bot.Envelope{Message: bot.Message{ChannelID: d.ChannelID, RootID: d.PostID,
-		Text: s.kit.T(d.Lang, "decide.outcome_post", "number", d.Number, "outcome", bot.Quiet(text))}})
-	if err != nil {
+	post := bot.Envelope{Message: bot.Message{ChannelID: d.ChannelID, RootID: d.PostID,
+		Text: s.kit.T(d.Lang, "decide.outcome_post", "number", d.Number, "outcome", bot.Quiet(text))}}
+	if err := s.store.SetOutcome(ctx, d.ID, text, post); err != nil {
 		return err
 	}
 	s.post.Kick()

@@ -17,17 +17,17 @@ import (
 // register of decisions as CSV and as Markdown. It holds no stance of any
 // member, only counts.
 func (s *Decide) exportDecisions(ctx context.Context, in *commands.Input) (string, error) {
+	channels, err := s.memberChannels(ctx, in.TeamID, in.UserID)
+	if err != nil {
+		return "", err
+	}
 	var all []*bot.Decision
 	for _, open := range []bool{true, false} {
-		list, err := s.store.ListDecisions(ctx, in.TeamID, bot.DecisionFilter{Open: open, Limit: 100000})
+		list, err := s.store.ListDecisions(ctx, in.TeamID, bot.DecisionFilter{Open: open, Channels: channels, Limit: 100000})
 		if err != nil {
 			return "", err
 		}
 		all = append(all, list...)
-	}
-	all, err := s.visible(ctx, in.UserID, all)
-	if err != nil {
-		return "", err
 	}
 	tallies := make([]bot.Tally, len(all))
 	for i, d := range all {
@@ -111,7 +111,7 @@ func (s *Decide) decisionsCSV(l bot.Lang, all []*bot.Decision, tallies []bot.Tal
 			quorum = yesNo(d.Missing(t) == 0)
 		}
 		row := []string{strconv.Itoa(d.Number), d.Title, s.kit.T(l, "decide.kind."+string(d.Kind)), s.counts(l, d, t),
-			strconv.Itoa(t.Voted), strconv.Itoa(len(d.Voters)), strconv.Itoa(d.Quorum), quorum,
+			strconv.Itoa(t.Voted), strconv.Itoa(d.Electorate), strconv.Itoa(d.Quorum), quorum,
 			yesNo(d.Anonymous), stamp(d.CreatedAt, d.Location), stamp(d.ClosesAt, d.Location), stamp(d.ClosedAt, d.Location), d.Outcome}
 		for j := range row {
 			row[j] = cell(row[j])

@@ -43,7 +43,7 @@ func (s *Decide) results(l bot.Lang, d *bot.Decision, t bot.Tally) string {
 
 // participation says how many took part and what the quorum still needs.
 func (s *Decide) participation(l bot.Lang, d *bot.Decision, t bot.Tally) string {
-	line := s.kit.T(l, "decide.card.participation", "count", t.Voted, "eligible", len(d.Voters))
+	line := s.kit.T(l, "decide.card.participation", "count", t.Voted, "eligible", d.Electorate)
 	switch {
 	case d.Quorum == 0:
 	case d.Missing(t) > 0:
@@ -117,7 +117,7 @@ func (s *Decide) summary(l bot.Lang, loc *time.Location, d *bot.Decision, t bot.
 	line := fmt.Sprintf("**#%d** %s", d.Number, bot.Quiet(d.Title))
 	if d.Open() {
 		return line + " · " + s.kit.T(l, "decide.card.closes", "when", s.kit.When(l, d.ClosesAt, loc)) + " · " +
-			s.kit.T(l, "decide.card.participation", "count", t.Voted, "eligible", len(d.Voters))
+			s.kit.T(l, "decide.card.participation", "count", t.Voted, "eligible", d.Electorate)
 	}
 	line += " · " + s.kit.T(l, "decide.card.closed", "when", s.kit.When(l, d.ClosedAt, loc))
 	if d.Outcome != "" {

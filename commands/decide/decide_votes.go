@@ -26,7 +26,8 @@ func (s *Decide) clickedDecision(ctx context.Context, c *commands.Click) (*bot.D
 	return d, nil
 }
 
-// clickVote records the member's stance; clicking again changes it.
+// clickVote records the member's stance; clicking again changes it. The
+// store checks that the member may vote and that the decision is open.
 func (s *Decide) clickVote(ctx context.Context, c *commands.Click) (string, error) {
 	d, err := s.clickedDecision(ctx, c)
 	if err != nil {
@@ -36,20 +37,40 @@ func (s *Decide) clickVote(ctx context.Context, c *commands.Click) (string, erro
 	if err != nil || choice < 0 || choice >= len(d.Options) {
 		return "", bot.Errorf(bot.EINVALID, "decide.error.not_found")
 	}
-	if err := s.mayVote(d, c.UserID); err != nil {
+	if err := s.takeStance(ctx, d, c.UserID, bot.Stance{Choice: choice}); err != nil {
 		return "", err
-	}
-	changed, err := s.store.TakeStance(ctx, d.ID, c.UserID, bot.Stance{Choice: choice})
-	if err != nil {
-		return "", err
-	}
-	if changed { // the same click twice changes nothing on the card
-		s.cards.Refresh(d.ID)
-	}
-	if changed && d.Kind == bot.Proposal && d.Options[choice] == bot.Block {
-		s.notifyBlock(ctx, d, c.UserID, "")
 	}
 	return s.kit.T(c.Lang, "decide.voted", "choice", s.optionLabel(c.Lang, d, choice)), nil
+}
+
+// takeStance stores a stance with what it announces (its reason in the
+// thread, a first block to the author) in one transaction, then refreshes
+// the card if the stance changed and delivers what was queued.
+func (s *Decide) takeStance(ctx context.Context, d *bot.Decision, userID string, st bot.Stance) error {
+	var news bot.StanceNews
+	if d.Kind == bot.Proposal && d.Options[st.Choice] == bot.Block && !d.Hidden {
+		// Under hidden results, the author learns of blocks with everyone,
+		// at the close.
+		news.BlockNotice = s.blockNotice(ctx, d, userID, st.Reason)
+	}
+	if st.Reason != "" && !d.Anonymous {
+		post, err := s.reasonPost(ctx, d, userID, st)
+		if err != nil {
+			return err
+		}
+		news.Posts = append(news.Posts, post)
+	}
+	taken, err := s.store.TakeStance(ctx, d.ID, userID, st, news)
+	if err != nil {
+		return err
+	}
+	if taken.Changed { // the same click twice changes nothing on the card
+		s.cards.Refresh(d.ID)
+	}
+	if taken.Notified || len(news.Posts) > 0 {
+		s.post.Kick()
+	}
+	return nil
 }
 
 // submittedDecision loads the decision a signed dialog state names, in the
@@ -66,23 +87,24 @@ func (s *Decide) submittedDecision(ctx context.Context, sub *commands.Submission
 	return d, nil
 }
 
-func (s *Decide) mayVote(d *bot.Decision, userID string) error {
+// mayVote checks, before a form opens, what the store checks again when
+// the stance is taken: the decision is open and the member may vote.
+func (s *Decide) mayVote(ctx context.Context, d *bot.Decision, userID string) error {
 	if !d.Open() {
 		return bot.Errorf(bot.ECONFLICT, "decide.error.closed")
 	}
-	if !d.Eligible(userID) {
+	voter, err := s.store.IsVoter(ctx, d.ID, userID)
+	if err != nil {
+		return err
+	}
+	if !voter {
 		return bot.Errorf(bot.EFORBIDDEN, "decide.error.not_eligible")
 	}
 	return nil
 }
 
-// notifyBlock tells the author, in a direct message, that someone blocked.
-// Under hidden results, the author learns of blocks with everyone, at the
-// close.
-func (s *Decide) notifyBlock(ctx context.Context, d *bot.Decision, voterID, reason string) {
-	if d.Hidden {
-		return
-	}
+// blockNotice is the direct message that tells the author someone blocked.
+func (s *Decide) blockNotice(ctx context.Context, d *bot.Decision, voterID, reason string) *bot.Envelope {
 	who := s.kit.T(d.Lang, "decide.block.someone")
 	if !d.Anonymous {
 		if m, err := s.chat.Member(ctx, voterID); err == nil {
@@ -93,11 +115,20 @@ func (s *Decide) notifyBlock(ctx context.Context, d *bot.Decision, voterID, reas
 	if reason != "" && !d.Anonymous {
 		text += "\n> " + bot.Quiet(reason)
 	}
-	if err := s.store.Enqueue(ctx, d.TeamID, bot.Envelope{ToUserID: d.AuthorID, Message: bot.Message{Text: text}}); err != nil {
-		commands.LogErr(ctx, err, "queue block notice")
-		return
+	return &bot.Envelope{ToUserID: d.AuthorID, Message: bot.Message{Text: text}}
+}
+
+// reasonPost is a reason as posted in the decision's thread.
+func (s *Decide) reasonPost(ctx context.Context, d *bot.Decision, userID string, st bot.Stance) (bot.Envelope, error) {
+	m, err := s.chat.Member(ctx, userID)
+	if err != nil {
+		return bot.Envelope{}, err
 	}
-	s.post.Kick()
+	text := s.kit.T(d.Lang, "decide.reason_post", "who", "@"+m.Username, "choice", s.optionLabel(d.Lang, d, st.Choice), "reason", bot.Quiet(st.Reason))
+	if d.Hidden {
+		text = s.kit.T(d.Lang, "decide.reason_post_hidden", "who", "@"+m.Username, "reason", bot.Quiet(st.Reason))
+	}
+	return bot.Envelope{Message: bot.Message{ChannelID: d.ChannelID, RootID: d.PostID, Text: text}}, nil
 }
 
 // clickReason opens the dialog where a member gives their stance a reason.
@@ -106,7 +137,7 @@ func (s *Decide) clickReason(ctx context.Context, c *commands.Click) (string, er
 	if err != nil {
 		return "", err
 	}
-	if err := s.mayVote(d, c.UserID); err != nil {
+	if err := s.mayVote(ctx, d, c.UserID); err != nil {
 		return "", err
 	}
 	current, voted, err := s.store.StanceOf(ctx, d.ID, c.UserID)
@@ -132,7 +163,7 @@ func (s *Decide) submitReason(ctx context.Context, sub *commands.Submission) (ma
 	if err != nil {
 		return nil, err
 	}
-	if err := s.mayVote(d, sub.UserID); err != nil {
+	if err := s.mayVote(ctx, d, sub.UserID); err != nil {
 		return nil, err
 	}
 	choice, err := strconv.Atoi(sub.Text("stance"))
@@ -143,30 +174,7 @@ func (s *Decide) submitReason(ctx context.Context, sub *commands.Submission) (ma
 	if reason == "" || len([]rune(reason)) > bot.MaxReason {
 		return map[string]string{"reason": s.kit.T(sub.Lang, "decide.error.reason", "max", bot.MaxReason)}, nil
 	}
-	changed, err := s.store.TakeStance(ctx, d.ID, sub.UserID, bot.Stance{Choice: choice, Reason: reason})
-	if err != nil {
-		return nil, err
-	}
-	s.cards.Refresh(d.ID)
-	if changed && d.Kind == bot.Proposal && d.Options[choice] == bot.Block {
-		s.notifyBlock(ctx, d, sub.UserID, reason)
-	}
-	if d.Anonymous {
-		return nil, nil
-	}
-	m, err := s.chat.Member(ctx, sub.UserID)
-	if err != nil {
-		return nil, err
-	}
-	text := s.kit.T(d.Lang, "decide.reason_post", "who", "@"+m.Username, "choice", s.optionLabel(d.Lang, d, choice), "reason", bot.Quiet(reason))
-	if d.Hidden {
-		text = s.kit.T(d.Lang, "decide.reason_post_hidden", "who", "@"+m.Username, "reason", bot.Quiet(reason))
-	}
-	if err := s.store.Enqueue(ctx, d.TeamID, bot.Envelope{Message: bot.Message{ChannelID: d.ChannelID, RootID: d.PostID, Text: text}}); err != nil {
-		return nil, err
-	}
-	s.post.Kick()
-	return nil, nil
+	return nil, s.takeStance(ctx, d, sub.UserID, bot.Stance{Choice: choice, Reason: reason})
 }
 
 func (s *Decide) clickClose(ctx context.Context, c *commands.Click) (string, error) {

@@ -1,0 +1,100 @@
+package decide
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"balise/bot"
+)
+
+// Toggling Block and Agree tells the author once: the bot is no amplifier.
+func TestABlockIsToldOncePerVoter(t *testing.T) {
+	r := newRig(t)
+	r.command("camille", "tok", `"Passer à Nextcloud" --fermeture 2j`)
+	d, _ := r.db.Decision(context.Background(), "team", 1)
+	for range 5 {
+		r.Click("sam", d.PostID, "vote3")
+		r.Click("sam", d.PostID, "vote0")
+	}
+	r.Settle()
+	if dms := r.Chat.DMs("camille"); len(dms) != 1 {
+		t.Errorf("camille got %d block notices, want 1", len(dms))
+	}
+}
+
+// The author may ask three reminders in all, and none once the closing
+// time has passed, even before the closing job ran.
+func TestAskedRemindersAreCapped(t *testing.T) {
+	r := newRig(t)
+	now := time.Now()
+	r.db.Now = func() time.Time { return now }
+	r.command("camille", "tok", `"Passer à Nextcloud" --fermeture 2j`)
+	d, _ := r.db.Decision(context.Background(), "team", 1)
+	for i := range 3 {
+		if _, text := r.Click("camille", d.PostID, "remind"); !strings.Contains(text, "Rappel envoyé") {
+			t.Fatalf("reminder %d: got %q, want it sent", i+1, text)
+		}
+		now = now.Add(11 * time.Minute)
+	}
+	if _, text := r.Click("camille", d.PostID, "remind"); !strings.Contains(text, "déjà été relancés 3 fois") {
+		t.Errorf("a fourth reminder: got %q, want it refused", text)
+	}
+	r.command("camille", "tok", `"Adopter Paheko" --fermeture 1h`)
+	d, _ = r.db.Decision(context.Background(), "team", 2)
+	now = d.ClosesAt.Add(time.Minute) // no reminder asked yet, but time is up
+	if _, text := r.Click("camille", d.PostID, "remind"); !strings.Contains(text, "fermée") {
+		t.Errorf("a reminder after the closing time: got %q, want it refused", text)
+	}
+	if _, text := r.Click("alex", d.PostID, "vote0"); !strings.Contains(text, "closed") {
+		t.Errorf("a vote after the closing time: got %q, want it refused", text)
+	}
+}
+
+// A crash between storing a decision and storing its card's post leaves
+// nothing behind: the repair job posts the card, or finds it by its key.
+func TestUnpostedCardsAreRepairedOnce(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	for i, posted := range []bool{false, true} {
+		d := &bot.Decision{TeamID: "team", ChannelID: "board", AuthorID: "camille", Lang: bot.French, Title: fmt.Sprint("Crash ", i),
+			Kind: bot.Proposal, Options: bot.ProposalOptions, Voters: []string{"camille"},
+			CreatedAt: r.dec.now().Add(-time.Hour), ClosesAt: r.dec.now().Add(time.Hour)}
+		if err := r.db.CreateDecision(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		if posted { // the card went out, then Balise crashed
+			r.Chat.Post(ctx, bot.Message{ChannelID: "board", Text: "card", Key: d.PostKey})
+		}
+	}
+	for range 2 {
+		if err := r.dec.repairCards(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if posts := r.Chat.Posts(); len(posts) != 2 {
+		t.Errorf("%d cards posted, want one per decision", len(posts))
+	}
+	if left, _ := r.db.Unposted(ctx); len(left) != 0 {
+		t.Errorf("%d decisions still without a card", len(left))
+	}
+}
+
+// A member's list counts what they may see: decisions of other channels
+// do not use up its places.
+func TestListsCountWhatTheMemberSees(t *testing.T) {
+	r := newRig(t)
+	r.Chat.Members["board"] = []string{"camille", "sam"}
+	r.Chat.Members["town"] = []string{"zoe", "camille"}
+	r.command("camille", "tok", `"Budget du bureau" --fermeture 2j`)
+	r.Channel = "town"
+	for i := range 25 {
+		r.command("zoe", "tok", fmt.Sprintf(`"Fête %d" --fermeture 2j`, i))
+	}
+	r.Channel = "board"
+	if _, text := r.command("sam", "tok", "liste"); !strings.Contains(text, "Budget du bureau") {
+		t.Errorf("sam lists %q, want the board's decision", text)
+	}
+}

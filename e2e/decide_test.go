@@ -432,7 +432,7 @@ func TestDecisionFromTheForm(t *testing.T) {
 	}
 	before := count(t, `SELECT COUNT(*) FROM decision`)
 	resp, err := camille.Submit(ctx, dlg, ch.Id, mm.Team.Id, map[string]any{"title": "Choisir un outil de visio", "kind": "poll",
-		"options": "Jitsi\nBigBlueButton", "closes": "demain", "anonymous": false, "hidden": false})
+		"options": "Jitsi\nBigBlueButton", "closes": "bientôt", "anonymous": false, "hidden": false})
 	if err != nil || resp.Errors["closes"] == "" {
 		t.Fatalf("bad closing time: got %v %+v, want an error on the field", err, resp)
 	}

@@ -39,7 +39,7 @@ func (d *DB) LoadCatalogue(ctx context.Context) (added, updated int, err error) 
 	if err != nil {
 		return 0, 0, err
 	}
-	err = d.inTx(ctx, func(tx *sql.Tx) error {
+	err = d.inTx(ctx, func(tx *txn) error {
 		for _, t := range tools {
 			data, err := json.Marshal(t)
 			if err != nil {
@@ -78,7 +78,7 @@ func (d *DB) LoadCatalogue(ctx context.Context) (added, updated int, err error) 
 	return added, updated, nil
 }
 
-func bumpCatalogue(ctx context.Context, tx *sql.Tx) error {
+func bumpCatalogue(ctx context.Context, tx *txn) error {
 	_, err := tx.ExecContext(ctx, `UPDATE catalogue_version SET version = version + 1 WHERE id = 1`)
 	return err
 }
@@ -101,7 +101,7 @@ const teamView = `SELECT data FROM tool WHERE team_id = ?
 func (d *DB) Tools(ctx context.Context, teamID string) ([]*bot.Tool, int64, error) {
 	var tools []*bot.Tool
 	var version int64
-	err := d.read(ctx, func(tx *sql.Tx) error {
+	err := d.read(ctx, func(tx *txn) error {
 		if err := tx.QueryRowContext(ctx, `SELECT version FROM catalogue_version WHERE id = 1`).Scan(&version); err != nil {
 			return err
 		}
@@ -147,7 +147,7 @@ func (d *DB) Tool(ctx context.Context, teamID, id string) (*bot.Tool, error) {
 }
 
 // seen counts the entries with this id that a team sees.
-func seen(ctx context.Context, tx *sql.Tx, teamID, id string) (int, error) {
+func seen(ctx context.Context, tx *txn, teamID, id string) (int, error) {
 	var n int
 	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tool WHERE id = ? AND team_id IN ('', ?)`, id, teamID).Scan(&n)
 	return n, err
@@ -155,7 +155,7 @@ func seen(ctx context.Context, tx *sql.Tx, teamID, id string) (int, error) {
 
 // AddTool implements bot.Catalogue.
 func (d *DB) AddTool(ctx context.Context, teamID string, t *bot.Tool) error {
-	return d.inTx(ctx, func(tx *sql.Tx) error {
+	return d.inTx(ctx, func(tx *txn) error {
 		n, err := seen(ctx, tx, teamID, t.ID)
 		if err != nil {
 			return fmt.Errorf("add tool: %w", err)
@@ -169,7 +169,7 @@ func (d *DB) AddTool(ctx context.Context, teamID string, t *bot.Tool) error {
 
 // EditTool implements bot.Catalogue.
 func (d *DB) EditTool(ctx context.Context, teamID string, t *bot.Tool) error {
-	return d.inTx(ctx, func(tx *sql.Tx) error {
+	return d.inTx(ctx, func(tx *txn) error {
 		n, err := seen(ctx, tx, teamID, t.ID)
 		if err != nil {
 			return fmt.Errorf("edit tool: %w", err)
@@ -184,7 +184,7 @@ func (d *DB) EditTool(ctx context.Context, teamID string, t *bot.Tool) error {
 // ImportTools adds or replaces shared entries, all or none, marked edited
 // locally. Called by `balise catalogue import` with validated entries.
 func (d *DB) ImportTools(ctx context.Context, tools []*bot.Tool) error {
-	return d.inTx(ctx, func(tx *sql.Tx) error {
+	return d.inTx(ctx, func(tx *txn) error {
 		for _, t := range tools {
 			if err := d.putLocal(ctx, tx, "", t); err != nil {
 				return err
@@ -198,7 +198,7 @@ func (d *DB) ImportTools(ctx context.Context, tools []*bot.Tool) error {
 // edited locally and bumps the version. An entry identical to the one the
 // team sees changes nothing: re-importing an export must not freeze
 // shipped entries against upgrades.
-func (d *DB) putLocal(ctx context.Context, tx *sql.Tx, teamID string, t *bot.Tool) error {
+func (d *DB) putLocal(ctx context.Context, tx *txn, teamID string, t *bot.Tool) error {
 	data, err := json.Marshal(t)
 	if err != nil {
 		return err
@@ -222,7 +222,7 @@ func (d *DB) putLocal(ctx context.Context, tx *sql.Tx, teamID string, t *bot.Too
 
 // AddFeedback implements bot.Catalogue.
 func (d *DB) AddFeedback(ctx context.Context, f bot.Feedback) error {
-	return d.inTx(ctx, func(tx *sql.Tx) error {
+	return d.inTx(ctx, func(tx *txn) error {
 		n, err := seen(ctx, tx, f.TeamID, f.ToolID)
 		if err != nil {
 			return fmt.Errorf("add feedback: %w", err)
@@ -242,7 +242,7 @@ func (d *DB) AddFeedback(ctx context.Context, f bot.Feedback) error {
 // Usage implements bot.Catalogue.
 func (d *DB) Usage(ctx context.Context, toolID, teamID string, limit int) (bot.Usage, error) {
 	var u bot.Usage
-	err := d.read(ctx, func(tx *sql.Tx) error {
+	err := d.read(ctx, func(tx *txn) error {
 		err := tx.QueryRowContext(ctx, `SELECT COUNT(DISTINCT team_id) FROM tool_feedback WHERE tool_id = ?`, toolID).Scan(&u.Teams)
 		if err != nil {
 			return err

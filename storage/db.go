@@ -34,6 +34,8 @@ type DB struct {
 	w    *sql.DB // the one writer connection
 	r    *sql.DB // read-only connections
 	path string
+	hotW map[string]*sql.Stmt // the writer's hot statements (see txn)
+	hotR map[string]*sql.Stmt // the readers'
 	Now  func() time.Time // injected clock, time.Now by default
 
 	// wipeOwed is set when a checkpoint that must erase the WAL (after an
@@ -97,6 +99,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	r.SetMaxOpenConns(Readers)
 	r.SetMaxIdleConns(Readers)
 	d.r = r
+	if d.hotW, err = prepare(ctx, w, hotWrites); err == nil {
+		d.hotR, err = prepare(ctx, r, hotReads)
+	}
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
 	return d, nil
 }
 
@@ -210,7 +219,7 @@ func (d *DB) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		err = d.inTx(ctx, func(tx *sql.Tx) error {
+		err = d.inTx(ctx, func(tx *txn) error {
 			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 				return fmt.Errorf("migration %s: %w", strings.TrimPrefix(names[i], "migrations/"), err)
 			}
@@ -226,13 +235,13 @@ func (d *DB) migrate(ctx context.Context) error {
 
 // inTx runs fn in a write transaction on the writer connection, committed
 // when fn returns nil. fn must use only tx: the writer has one connection.
-func (d *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (d *DB) inTx(ctx context.Context, fn func(tx *txn) error) error {
 	tx, err := d.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	if err := fn(tx); err != nil {
+	if err := fn(&txn{Tx: tx, hot: d.hotW}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -251,13 +260,13 @@ func (d *DB) afterWrite(ctx context.Context) {
 
 // read runs fn in a read transaction on a reader connection: one consistent
 // snapshot, which never waits for the writer.
-func (d *DB) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (d *DB) read(ctx context.Context, fn func(tx *txn) error) error {
 	tx, err := d.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	return fn(tx)
+	return fn(&txn{Tx: tx, hot: d.hotR})
 }
 
 // exec runs one write statement on the writer.

@@ -94,7 +94,7 @@ func (d *DB) CreateDecision(ctx context.Context, dec *bot.Decision) error {
 	if dec.Location != nil {
 		tz = dec.Location.String()
 	}
-	return d.inTx(ctx, func(tx *sql.Tx) error {
+	return d.inTx(ctx, func(tx *txn) error {
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(number), 0) + 1 FROM decision WHERE team_id = ?`, dec.TeamID).Scan(&dec.Number); err != nil {
 			return err
 		}
@@ -169,7 +169,7 @@ func loadVoters(ctx context.Context, q querier, decs ...*bot.Decision) error {
 
 func (d *DB) oneDecision(ctx context.Context, where string, args ...any) (*bot.Decision, error) {
 	var dec *bot.Decision
-	err := d.read(ctx, func(tx *sql.Tx) error {
+	err := d.read(ctx, func(tx *txn) error {
 		var err error
 		dec, err = scanDecision(tx.QueryRowContext(ctx, `SELECT `+decisionColumns+` FROM decision WHERE `+where, args...))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -188,6 +188,9 @@ func (d *DB) Decision(ctx context.Context, teamID string, number int) (*bot.Deci
 	return d.oneDecision(ctx, `team_id = ? AND number = ?`, teamID, number)
 }
 
+// qDecisionByID reads the decision a click or a card refresh is about.
+const qDecisionByID = `SELECT ` + decisionColumns + ` FROM decision WHERE id = ?`
+
 // DecisionByID implements bot.Decisions.
 func (d *DB) DecisionByID(ctx context.Context, id int64) (*bot.Decision, error) {
 	return d.oneDecision(ctx, `id = ?`, id)
@@ -195,7 +198,7 @@ func (d *DB) DecisionByID(ctx context.Context, id int64) (*bot.Decision, error) 
 
 func (d *DB) manyDecisions(ctx context.Context, query string, args ...any) ([]*bot.Decision, error) {
 	var out []*bot.Decision
-	err := d.read(ctx, func(tx *sql.Tx) error {
+	err := d.read(ctx, func(tx *txn) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+decisionColumns+` FROM decision WHERE `+query, args...)
 		if err != nil {
 			return fmt.Errorf("list decisions: %w", err)
@@ -252,7 +255,7 @@ func (d *DB) ListDecisions(ctx context.Context, teamID string, f bot.DecisionFil
 // DecisionChannels implements bot.Decisions.
 func (d *DB) DecisionChannels(ctx context.Context, teamID string) ([]string, error) {
 	var out []string
-	err := d.read(ctx, func(tx *sql.Tx) error {
+	err := d.read(ctx, func(tx *txn) error {
 		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT channel_id FROM decision WHERE team_id = ? AND post_id != '' ORDER BY channel_id`, teamID)
 		if err != nil {
 			return err
@@ -283,7 +286,7 @@ func (d *DB) Unposted(ctx context.Context) ([]*bot.Decision, error) {
 // (secure_delete) and then from the WAL (wipeWAL).
 func (d *DB) CloseDecision(ctx context.Context, id int64, announce func(*bot.Decision, bot.Tally) []bot.Envelope) (bool, error) {
 	closed, anonymous := false, false
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
+	err := d.inTx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `UPDATE decision SET closed_at = ?, secret = NULL, revision = revision + 1
 			WHERE id = ? AND closed_at = 0`, d.Now().UnixMilli(), id)
 		if err != nil {
@@ -317,7 +320,7 @@ func (d *DB) CloseDecision(ctx context.Context, id int64, announce func(*bot.Dec
 
 // SetOutcome implements bot.Decisions.
 func (d *DB) SetOutcome(ctx context.Context, id int64, outcome string, envs ...bot.Envelope) error {
-	return d.inTx(ctx, func(tx *sql.Tx) error {
+	return d.inTx(ctx, func(tx *txn) error {
 		var teamID string
 		err := tx.QueryRowContext(ctx, `UPDATE decision SET outcome = ?, revision = revision + 1 WHERE id = ? AND closed_at > 0
 			RETURNING team_id`, outcome, id).Scan(&teamID)
@@ -365,7 +368,7 @@ func (d *DB) ReminderDue(ctx context.Context, now time.Time) ([]*bot.Decision, e
 // ClaimReminder implements bot.Decisions.
 func (d *DB) ClaimReminder(ctx context.Context, id int64, reminders []bot.Envelope) (bool, error) {
 	claimed := false
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
+	err := d.inTx(ctx, func(tx *txn) error {
 		now := d.Now().UnixMilli()
 		var teamID string
 		err := tx.QueryRowContext(ctx, `UPDATE decision SET reminded_at = ? WHERE id = ? AND reminded_at = 0
@@ -385,7 +388,7 @@ func (d *DB) ClaimReminder(ctx context.Context, id int64, reminders []bot.Envelo
 // ClaimAskedReminder implements bot.Decisions.
 func (d *DB) ClaimAskedReminder(ctx context.Context, id int64, reminders []bot.Envelope, gap time.Duration) (bool, error) {
 	claimed := false
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
+	err := d.inTx(ctx, func(tx *txn) error {
 		now := d.Now().UnixMilli()
 		var teamID string
 		var asked, count, closed, closes int64
@@ -426,7 +429,7 @@ func (d *DB) CardShown(ctx context.Context, id int64, revision int) error {
 // IsVoter implements bot.Decisions.
 func (d *DB) IsVoter(ctx context.Context, id int64, userID string) (bool, error) {
 	var voter bool
-	err := d.read(ctx, func(tx *sql.Tx) error {
+	err := d.read(ctx, func(tx *txn) error {
 		return tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM decision_voter WHERE decision_id = ? AND user_id = ?)`, id, userID).Scan(&voter)
 	})
 	return voter, err

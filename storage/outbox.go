@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -14,12 +13,14 @@ var _ bot.Outbox = (*DB)(nil)
 
 // Enqueue implements bot.Outbox.
 func (d *DB) Enqueue(ctx context.Context, teamID string, envs ...bot.Envelope) error {
-	return d.inTx(ctx, func(tx *sql.Tx) error { return d.enqueue(ctx, tx, teamID, envs) })
+	return d.inTx(ctx, func(tx *txn) error { return d.enqueue(ctx, tx, teamID, envs) })
 }
 
 // enqueue queues envelopes in tx: every store method that announces a
 // change queues its letters with it.
-func (d *DB) enqueue(ctx context.Context, tx *sql.Tx, teamID string, envs []bot.Envelope) error {
+const qEnqueue = `INSERT INTO outbox (post_key, team_id, to_user_id, thread, message, created_at) VALUES (?, ?, ?, ?, ?, ?)`
+
+func (d *DB) enqueue(ctx context.Context, tx *txn, teamID string, envs []bot.Envelope) error {
 	for _, e := range envs {
 		msg, err := json.Marshal(e.Message)
 		if err != nil {
@@ -29,7 +30,7 @@ func (d *DB) enqueue(ctx context.Context, tx *sql.Tx, teamID string, envs []bot.
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (post_key, team_id, to_user_id, thread, message, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		if _, err := tx.ExecContext(ctx, qEnqueue,
 			key, teamID, e.ToUserID, e.Thread(), string(msg), d.Now().UnixMilli()); err != nil {
 			return fmt.Errorf("enqueue: %w", err)
 		}
@@ -49,7 +50,7 @@ const queryPending = `SELECT id, post_key, team_id, to_user_id, message, attempt
 // Pending implements bot.Outbox.
 func (d *DB) Pending(ctx context.Context, limit int) ([]bot.Letter, error) {
 	var out []bot.Letter
-	err := d.read(ctx, func(tx *sql.Tx) error {
+	err := d.read(ctx, func(tx *txn) error {
 		rows, err := tx.QueryContext(ctx, queryPending, d.Now().UnixMilli(), limit)
 		if err != nil {
 			return err

@@ -11,10 +11,12 @@ import (
 
 var _ bot.Preferences = (*DB)(nil)
 
+const qLang = `SELECT lang FROM member_preference WHERE team_id = ? AND user_id = ?`
+
 // Lang implements bot.Preferences.
 func (d *DB) Lang(ctx context.Context, teamID, userID string) (bot.Lang, error) {
 	var l string
-	err := d.r.QueryRowContext(ctx, `SELECT lang FROM member_preference WHERE team_id = ? AND user_id = ?`, teamID, userID).Scan(&l)
+	err := d.hotR[qLang].QueryRowContext(ctx, teamID, userID).Scan(&l)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}

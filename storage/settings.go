@@ -44,7 +44,7 @@ func (d *DB) SetSetting(ctx context.Context, name, value string) error {
 // before a restart keep working.
 func (d *DB) SigningKey(ctx context.Context) ([]byte, error) {
 	var key string
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
+	err := d.inTx(ctx, func(tx *txn) error {
 		err := tx.QueryRowContext(ctx, `SELECT value FROM setting WHERE name = ?`, SettingSigningKey).Scan(&key)
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err

@@ -26,11 +26,13 @@ func (d *DB) SaveSlashCommand(ctx context.Context, c SlashCommand) error {
 	return nil
 }
 
+const qCommandToken = `SELECT token FROM slash_command WHERE team_id = ? AND trigger = ?`
+
 // SlashCommandToken returns the token stored for a team's command, "" when
 // the command is unknown.
 func (d *DB) SlashCommandToken(ctx context.Context, teamID, trigger string) (string, error) {
 	var token string
-	err := d.r.QueryRowContext(ctx, `SELECT token FROM slash_command WHERE team_id = ? AND trigger = ?`, teamID, trigger).Scan(&token)
+	err := d.hotR[qCommandToken].QueryRowContext(ctx, teamID, trigger).Scan(&token)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}

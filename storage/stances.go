@@ -19,7 +19,7 @@ import (
 // Tally implements bot.Decisions.
 func (d *DB) Tally(ctx context.Context, id int64) (bot.Tally, error) {
 	var t bot.Tally
-	err := d.read(ctx, func(tx *sql.Tx) error {
+	err := d.read(ctx, func(tx *txn) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT json_array_length(options) FROM decision WHERE id = ?`, id).Scan(&n); err != nil {
 			return fmt.Errorf("tally: %w", err)
@@ -32,9 +32,22 @@ func (d *DB) Tally(ctx context.Context, id int64) (bot.Tally, error) {
 }
 
 // tally counts the stances of a decision with options choices.
+// The statements of a vote click.
+const (
+	qStanceCheck = `SELECT team_id, secret, closed_at, closes_at, json_array_length(options),
+	EXISTS (SELECT 1 FROM decision_voter WHERE decision_id = decision.id AND user_id = ?) FROM decision WHERE id = ?`
+	qStanceOf     = `SELECT choice, reason FROM stance WHERE decision_id = ? AND voter = ?`
+	qStanceUpsert = `INSERT INTO stance (decision_id, voter, choice, reason, updated_at) VALUES (?, ?, ?, ?, ?)
+	ON CONFLICT (decision_id, voter) DO UPDATE SET choice = excluded.choice, reason = excluded.reason, updated_at = excluded.updated_at`
+	qStanceChange   = `INSERT INTO stance_change (decision_id, voter, choice, at) VALUES (?, ?, ?, ?)`
+	qStanceRevision = `UPDATE decision SET revision = revision + ? WHERE id = ? RETURNING revision`
+	qBlockNotice    = `INSERT OR IGNORE INTO block_notice (decision_id, voter) VALUES (?, ?)`
+	qTally          = `SELECT choice, COUNT(*) FROM stance WHERE decision_id = ? GROUP BY choice`
+)
+
 func tally(ctx context.Context, q querier, id int64, options int) (bot.Tally, error) {
 	t := bot.Tally{Counts: make([]int, options)}
-	rows, err := q.QueryContext(ctx, `SELECT choice, COUNT(*) FROM stance WHERE decision_id = ? GROUP BY choice`, id)
+	rows, err := q.QueryContext(ctx, qTally, id)
 	if err != nil {
 		return t, err
 	}
@@ -68,14 +81,13 @@ func hide(secret []byte, userID string) string {
 // news and counts the tally.
 func (d *DB) TakeStance(ctx context.Context, id int64, userID string, s bot.Stance, news bot.StanceNews) (bot.StanceTaken, error) {
 	var out bot.StanceTaken
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
+	err := d.inTx(ctx, func(tx *txn) error {
 		var teamID string
 		var secret []byte
 		var closed, closes int64
 		var options int
 		var eligible bool
-		err := tx.QueryRowContext(ctx, `SELECT team_id, secret, closed_at, closes_at, json_array_length(options),
-			EXISTS (SELECT 1 FROM decision_voter WHERE decision_id = decision.id AND user_id = ?) FROM decision WHERE id = ?`, userID, id).
+		err := tx.QueryRowContext(ctx, qStanceCheck, userID, id).
 			Scan(&teamID, &secret, &closed, &closes, &options, &eligible)
 		now := d.Now().UnixMilli()
 		switch {
@@ -93,7 +105,7 @@ func (d *DB) TakeStance(ctx context.Context, id int64, userID string, s bot.Stan
 		key := hide(secret, userID)
 		var prev int
 		var prevReason string
-		err = tx.QueryRowContext(ctx, `SELECT choice, reason FROM stance WHERE decision_id = ? AND voter = ?`, id, key).Scan(&prev, &prevReason)
+		err = tx.QueryRowContext(ctx, qStanceOf, id, key).Scan(&prev, &prevReason)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			out.Changed = true
@@ -105,13 +117,11 @@ func (d *DB) TakeStance(ctx context.Context, id int64, userID string, s bot.Stan
 				s.Reason = prevReason
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO stance (decision_id, voter, choice, reason, updated_at) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (decision_id, voter) DO UPDATE SET choice = excluded.choice, reason = excluded.reason, updated_at = excluded.updated_at`,
-			id, key, s.Choice, s.Reason, now); err != nil {
+		if _, err := tx.ExecContext(ctx, qStanceUpsert, id, key, s.Choice, s.Reason, now); err != nil {
 			return fmt.Errorf("store stance: %w", err)
 		}
 		if out.Changed {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO stance_change (decision_id, voter, choice, at) VALUES (?, ?, ?, ?)`, id, key, s.Choice, now); err != nil {
+			if _, err := tx.ExecContext(ctx, qStanceChange, id, key, s.Choice, now); err != nil {
 				return err
 			}
 		}
@@ -119,13 +129,12 @@ func (d *DB) TakeStance(ctx context.Context, id int64, userID string, s bot.Stan
 		if out.Changed {
 			bump = 1
 		}
-		if err := tx.QueryRowContext(ctx, `UPDATE decision SET revision = revision + ? WHERE id = ? RETURNING revision`,
-			bump, id).Scan(&out.Revision); err != nil {
+		if err := tx.QueryRowContext(ctx, qStanceRevision, bump, id).Scan(&out.Revision); err != nil {
 			return err
 		}
 		envs := news.Posts
 		if news.BlockNotice != nil {
-			res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO block_notice (decision_id, voter) VALUES (?, ?)`, id, key)
+			res, err := tx.ExecContext(ctx, qBlockNotice, id, key)
 			if err != nil {
 				return err
 			}
@@ -147,7 +156,7 @@ func (d *DB) TakeStance(ctx context.Context, id int64, userID string, s bot.Stan
 func (d *DB) StanceOf(ctx context.Context, id int64, userID string) (bot.Stance, bool, error) {
 	var s bot.Stance
 	found := false
-	err := d.read(ctx, func(tx *sql.Tx) error {
+	err := d.read(ctx, func(tx *txn) error {
 		var secret []byte
 		if err := tx.QueryRowContext(ctx, `SELECT secret FROM decision WHERE id = ?`, id).Scan(&secret); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
@@ -170,7 +179,7 @@ func (d *DB) StanceOf(ctx context.Context, id int64, userID string) (bot.Stance,
 // (for an anonymous decision) and compared with the stances in one query.
 func (d *DB) Undecided(ctx context.Context, id int64) ([]string, error) {
 	var out []string
-	err := d.read(ctx, func(tx *sql.Tx) error {
+	err := d.read(ctx, func(tx *txn) error {
 		var secret []byte
 		if err := tx.QueryRowContext(ctx, `SELECT secret FROM decision WHERE id = ?`, id).Scan(&secret); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
@@ -220,7 +229,7 @@ func (d *DB) Undecided(ctx context.Context, id int64) ([]string, error) {
 // and the times of their changes by the closing time: nothing can then be
 // matched against who was reminded or when anyone clicked. The order of
 // changes is kept.
-func forgetVoters(ctx context.Context, tx *sql.Tx, dec *bot.Decision, closedAt int64) error {
+func forgetVoters(ctx context.Context, tx *txn, dec *bot.Decision, closedAt int64) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM block_notice WHERE decision_id = ?`, dec.ID); err != nil || !dec.Anonymous {
 		return err
 	}

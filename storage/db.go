@@ -36,7 +36,7 @@ type DB struct {
 	path string
 	hotW map[string]*sql.Stmt // the writer's hot statements (see txn)
 	hotR map[string]*sql.Stmt // the readers'
-	Now  func() time.Time // injected clock, time.Now by default
+	Now  func() time.Time     // injected clock, time.Now by default
 
 	// wipeOwed is set when a checkpoint that must erase the WAL (after an
 	// anonymous decision closed) could not complete: the next write retries.

@@ -60,6 +60,9 @@ func (f *Chat) Update(ctx context.Context, postID string, m bot.Message) error {
 	if f.down {
 		return fmt.Errorf("mattermost down")
 	}
+	if f.refuse != nil {
+		return f.refuse
+	}
 	f.posts[postID] = m
 	return nil
 }
@@ -187,7 +190,7 @@ func (f *Chat) Dialogs() []bot.Dialog {
 	return append([]bot.Dialog(nil), f.dialogs...)
 }
 
-// Refuse makes every post and direct message fail with err, as Mattermost
+// Refuse makes every post, update and direct message fail with err, as Mattermost
 // refuses what can never succeed (archived channel, bot removed); nil ends it.
 func (f *Chat) Refuse(err error) {
 	f.mu.Lock()

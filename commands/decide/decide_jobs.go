@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"balise/bot"
+
+	"github.com/rs/zerolog"
 )
 
 func (s *Decide) updateCard(ctx context.Context, id int64) error {
@@ -16,7 +18,10 @@ func (s *Decide) updateCard(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	if err := s.chat.Update(ctx, d.PostID, s.card(d, t)); err != nil {
+	if err := s.chat.Update(ctx, d.PostID, s.card(d, t)); bot.IsPermanent(err) {
+		// A deleted card, an archived channel: no later tick can do better.
+		zerolog.Ctx(ctx).Warn().Err(err).Int64("decision", id).Msg("card can no longer be updated; left as it is")
+	} else if err != nil {
 		return err
 	}
 	return s.store.CardShown(ctx, id, d.Revision)

@@ -98,3 +98,18 @@ func TestListsCountWhatTheMemberSees(t *testing.T) {
 		t.Errorf("sam lists %q, want the board's decision", text)
 	}
 }
+
+// A card that can never be updated (deleted, archived channel) is not
+// fetched again at every tick.
+func TestAGoneCardIsLeftAlone(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	r.command("camille", "tok", `"Passer à Nextcloud" --fermeture 2j`)
+	d, _ := r.db.Decision(ctx, "team", 1)
+	r.Chat.Refuse(fmt.Errorf("deleted post: %w", bot.ErrPermanent))
+	r.Click("alex", d.PostID, "vote0")
+	r.Settle()
+	if stale, _ := r.db.StaleCards(ctx); len(stale) != 0 {
+		t.Errorf("%d cards still stale, want the gone one left alone", len(stale))
+	}
+}

@@ -29,7 +29,7 @@ type DimensionInfo struct {
 // Question is asked with one button per option, plus "don't know" and
 // "not concerned". Options go from the weakest answer to the strongest.
 type Question struct {
-	ID         string     `json:"id"` // "dimension.name", stable across versions
+	ID         string     `json:"id"` // "dimension.name" when written; stable, even if it moves
 	Dimension  string     `json:"dimension"`
 	Difficulty Difficulty `json:"difficulty"` // the kind of difficulty a low answer reveals
 	Weight     int        `json:"weight"`     // importance, 1 to 3, in scores and priorities
@@ -153,8 +153,6 @@ func (qu *Question) validate() error {
 	switch {
 	case !questionIDPattern.MatchString(qu.ID):
 		return fmt.Errorf("id must look like dimension.name")
-	case !strings.HasPrefix(qu.ID, qu.Dimension+"."):
-		return fmt.Errorf("id must start with its dimension %q", qu.Dimension)
 	case !slices.Contains(Difficulties, qu.Difficulty):
 		return fmt.Errorf("difficulty %q: want one of %v", qu.Difficulty, Difficulties)
 	case qu.Weight < 1 || qu.Weight > 3:

@@ -13,10 +13,10 @@ import (
 // most one open campaign.
 //
 // Anonymity: reports and exports show only aggregates, never who answered
-// what. Figures of a role are shown only when at least MinGroup members of
-// that role answered; smaller roles are merged into "others", which is
-// itself shown only when it reaches MinGroup (see Groups). Free texts of
-// the inventory are shown without names and in alphabetical order. Names
+// what. A role's figures are shown apart only when at least MinGroup
+// members of that role answered; smaller roles are merged into "others",
+// and no role breakdown ever shows one person's figures (see Groups). Free texts of the
+// inventory are shown without names and in alphabetical order. Names
 // appear only in the answering status, to the opener and team admins.
 type Campaign struct {
 	ID        int64

@@ -226,11 +226,11 @@ func target(dimension string, sheets []*Sheet) (int, bool) {
 }
 
 // Groups splits respondents by role for the role breakdown. A role with
-// fewer than minGroup respondents is merged into "others"; while "others"
-// is not empty but smaller than minGroup, the smallest role shown joins
-// it, so that no group's figures (nor the whole minus the groups shown)
-// are those of fewer than minGroup people. It returns nil when fewer than
-// two groups remain: one group's figures are the whole report's.
+// fewer than minGroup respondents is merged into "others". Since the whole
+// minus the roles shown gives the figures of "others", "others" is shown
+// too, and when it would hold a single person the smallest role shown
+// joins it: no group is ever one person. It returns nil when fewer than
+// two groups remain, since one group's figures are the whole report's.
 func Groups(sheets []*Sheet, minGroup int) []Group {
 	minGroup = max(minGroup, LowestMinGroup)
 	byRole := map[Role][]*Sheet{}
@@ -246,7 +246,7 @@ func Groups(sheets []*Sheet, minGroup int) []Group {
 			others = append(others, ss...)
 		}
 	}
-	for len(others) > 0 && len(others) < minGroup && len(shown) > 0 {
+	for len(others) > 0 && len(others) < LowestMinGroup && len(shown) > 0 {
 		// the smallest, the last of equals in Roles order
 		i := 0
 		for j, g := range shown {

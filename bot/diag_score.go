@@ -85,8 +85,9 @@ type QuestionScore struct {
 	Answers      int // scored answers; 0 means no figure
 	DontKnow     int
 	NotConcerned int
-	Spread       int  // highest score minus lowest
-	Disagree     bool // answers two options apart or more
+	Spread       int     // highest score minus lowest
+	Disagree     bool    // answers two options apart or more
+	Low, High    *Choice // the weakest and strongest options given; nil without answers
 }
 
 // Group is a set of respondents whose figures are shown together: a role,
@@ -182,6 +183,7 @@ func questionScore(qu *Question, sheets []*Sheet) QuestionScore {
 		qs.Score = round(float64(sum) / float64(qs.Answers))
 		qs.Spread = hi - lo
 		qs.Disagree = hiRank-loRank >= 2
+		qs.Low, qs.High = &qu.Options[loRank], &qu.Options[hiRank]
 	}
 	return qs
 }

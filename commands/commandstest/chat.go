@@ -6,6 +6,7 @@ package commandstest
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -93,6 +94,15 @@ func (f *Chat) Member(ctx context.Context, userID string) (bot.Member, error) {
 	}
 	paris, _ := time.LoadLocation("Europe/Paris")
 	return bot.Member{ID: userID, Username: userID, Locale: locale, Location: paris}, nil
+}
+
+// MemberByUsername knows every username but "nobody"; ids are usernames.
+func (f *Chat) MemberByUsername(ctx context.Context, username string) (bot.Member, error) {
+	name := strings.TrimPrefix(username, "@")
+	if name == "nobody" {
+		return bot.Member{}, bot.Errorf(bot.ENOTFOUND, "error.user_unknown", "name", name)
+	}
+	return f.Member(ctx, name)
 }
 
 func (f *Chat) JoinChannel(ctx context.Context, channelID string) error { return nil }

@@ -62,7 +62,10 @@ func TestScoreQuestionsSpreadAndDisagreement(t *testing.T) {
 		{Score: 50, Answers: 1},
 	} {
 		got := r.Questions[i]
-		got.Question = nil
+		if got.Low == nil || got.High == nil || got.High.Score-got.Low.Score != got.Spread {
+			t.Errorf("question %s: weakest %v and strongest %v answers, want them %d apart", got.Question.ID, got.Low, got.High, got.Spread)
+		}
+		got.Question, got.Low, got.High = nil, nil, nil
 		if got != want {
 			t.Errorf("question %s: got %+v, want %+v", r.Questions[i].Question.ID, got, want)
 		}

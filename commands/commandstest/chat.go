@@ -52,6 +52,10 @@ func (f *Chat) Update(ctx context.Context, postID string, m bot.Message) error {
 	if f.down {
 		return fmt.Errorf("mattermost down")
 	}
+	// as Mattermost does, an update changes the text and card, not where
+	// the post is
+	old := f.posts[postID]
+	m.ChannelID, m.RootID = old.ChannelID, old.RootID
 	f.posts[postID] = m
 	return nil
 }

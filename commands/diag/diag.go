@@ -59,11 +59,11 @@ type Config struct {
 	Kit            *commands.Kit
 	Store          Store
 	Chat           Chat
-	Catalogue      bot.Catalogue               // the tools priorities point to and the inventory picks from
-	Postman        *background.Postman         // delivers invitations, reminders, closings
+	Catalogue      bot.Catalogue              // the tools priorities point to and the inventory picks from
+	Postman        *background.Postman        // delivers invitations, reminders, closings
 	Questionnaires map[int]*bot.Questionnaire // every version shipped, by version; the newest is used
-	Now            func() time.Time            // the clock; time.Now when nil
-	Tick           time.Duration               // how often jobs look for due work; 30s when zero
+	Now            func() time.Time           // the clock; time.Now when nil
+	Tick           time.Duration              // how often jobs look for due work; 30s when zero
 }
 
 // New returns the diagnostic capability.

@@ -180,8 +180,12 @@ func (s *Diag) reportText(l bot.Lang, loc *time.Location, f *findings) string {
 	return strings.Join(lines, "\n")
 }
 
-// maxUnknown is how many "nobody knows" questions a report names.
-const maxUnknown = 3
+// How many "nobody knows" questions, and questions that split
+// respondents (the widest spread first), a report names.
+const (
+	maxUnknown = 3
+	maxSplit   = 5
+)
 
 // disagreements are the sentences of "where people disagree": roles
 // whose scores of a dimension are far apart, when roles may be shown,
@@ -209,15 +213,22 @@ func (s *Diag) disagreements(l bot.Lang, f *findings) []string {
 		}
 		out = append(out, "• "+s.kit.T(l, "diag.report.disagree_role", "dimension", d.Dimension.Name.In(l), "groups", strings.Join(groups, ", ")))
 	}
-	split := 0
+	var split []bot.QuestionScore
 	for _, qs := range r.Questions {
 		if qs.Disagree {
-			split++
-			out = append(out, "• "+s.kit.T(l, "diag.report.disagree_question", "question", qs.Question.Text.In(l),
-				"low", qs.Low.Label.In(l), "high", qs.High.Label.In(l)))
+			split = append(split, qs)
 		}
 	}
-	if split == 0 {
+	slices.SortStableFunc(split, func(a, b bot.QuestionScore) int { return b.Spread - a.Spread })
+	for i, qs := range split {
+		if i == maxSplit {
+			out = append(out, "• "+s.kit.T(l, "diag.report.disagree_more", "count", len(split)-maxSplit))
+			break
+		}
+		out = append(out, "• "+s.kit.T(l, "diag.report.disagree_question", "question", qs.Question.Text.In(l),
+			"low", qs.Low.Label.In(l), "high", qs.High.Label.In(l)))
+	}
+	if len(split) == 0 {
 		out = append(out, s.kit.T(l, "diag.report.disagree_none"))
 	}
 	unknown := 0

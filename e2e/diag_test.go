@@ -248,6 +248,7 @@ func TestDiagnosticCampaign(t *testing.T) {
 	if !strings.Contains(got, "V2") {
 		t.Fatalf("second campaign: %q", got)
 	}
+	dmFromBot(t, alex, "digital diagnostic (V2)", 20*time.Second) // the invitation comes first
 	mustRun(t, alex, ch.Id, "/diag")
 	newRespondent(t, alex, volunteer, false).answer(-1, strong)
 	mustRun(t, camille, ch.Id, "/diag fermer")

@@ -19,14 +19,7 @@ import (
 // resume posts the caller's next step of the open campaign in their
 // direct channel with the bot.
 func (s *Diag) resume(ctx context.Context, in *commands.Input) (string, error) {
-	c, err := s.store.OpenCampaignOf(ctx, in.TeamID)
-	if err != nil {
-		return "", err
-	}
-	if !c.Open(s.now()) {
-		return "", bot.Errorf(bot.ECONFLICT, "diag.error.closed")
-	}
-	q, err := s.questionnaire(c)
+	c, q, err := s.answering(ctx, in.TeamID)
 	if err != nil {
 		return "", err
 	}
@@ -34,6 +27,20 @@ func (s *Diag) resume(ctx context.Context, in *commands.Input) (string, error) {
 		return "", err
 	}
 	return s.kit.T(in.Lang, "diag.sent"), nil
+}
+
+// answering returns the team's campaign that takes answers now, and its
+// questionnaire.
+func (s *Diag) answering(ctx context.Context, teamID string) (*bot.Campaign, *bot.Questionnaire, error) {
+	c, err := s.store.OpenCampaignOf(ctx, teamID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !c.Open(s.now()) {
+		return nil, nil, bot.Errorf(bot.ECONFLICT, "diag.error.closed")
+	}
+	q, err := s.questionnaire(c)
+	return c, q, err
 }
 
 // lock serialises the clicks of one respondent on one campaign, so that a
@@ -349,14 +356,7 @@ func (s *Diag) mark(ctx context.Context, postID string, m bot.Message) {
 // review posts the caller's answers, a post per dimension, each question
 // with a button to change it.
 func (s *Diag) review(ctx context.Context, in *commands.Input) (string, error) {
-	c, err := s.store.OpenCampaignOf(ctx, in.TeamID)
-	if err != nil {
-		return "", err
-	}
-	if !c.Open(s.now()) {
-		return "", bot.Errorf(bot.ECONFLICT, "diag.error.closed")
-	}
-	q, err := s.questionnaire(c)
+	c, q, err := s.answering(ctx, in.TeamID)
 	if err != nil {
 		return "", err
 	}

@@ -1,10 +1,8 @@
 package diag
 
 import (
-	"bytes"
 	"cmp"
 	"context"
-	"encoding/csv"
 	"slices"
 	"strconv"
 	"strings"
@@ -62,9 +60,8 @@ func (s *Diag) groupLabel(l bot.Lang, groups []bot.Group, role bot.Role) string 
 	return s.kit.T(l, "diag.role.others")
 }
 
-// answersCSV writes one row per answer, so that the spreadsheets
-// associations use open it cleanly: a byte-order mark says UTF-8, and
-// French readers get ";" as separator (the comma is their decimal mark).
+// answersCSV writes one row per answer, for spreadsheets (see
+// commands.NewCSV).
 func (s *Diag) answersCSV(l bot.Lang, f *findings) ([]byte, error) {
 	type row struct {
 		order int
@@ -103,19 +100,13 @@ func (s *Diag) answersCSV(l bot.Lang, f *findings) ([]byte, error) {
 	slices.SortFunc(rows, func(a, b row) int {
 		return cmp.Or(cmp.Compare(a.order, b.order), slices.Compare(a.cells, b.cells))
 	})
-	var buf bytes.Buffer
-	buf.WriteString("\ufeff")
-	w := csv.NewWriter(&buf)
-	w.UseCRLF = true
-	if l == bot.French {
-		w.Comma = ';'
-	}
+	buf, w := commands.NewCSV(l)
 	if err := w.Write(strings.Split(s.kit.T(l, "diag.export.header"), ";")); err != nil {
 		return nil, err
 	}
 	for _, r := range rows {
 		for j, v := range r.cells {
-			r.cells[j] = cell(v)
+			r.cells[j] = commands.Cell(v)
 		}
 		if err := w.Write(r.cells); err != nil {
 			return nil, err
@@ -123,13 +114,4 @@ func (s *Diag) answersCSV(l bot.Lang, f *findings) ([]byte, error) {
 	}
 	w.Flush()
 	return buf.Bytes(), w.Error()
-}
-
-// cell makes a value safe in a spreadsheet: a cell starting with = + - @
-// or a control character would be read as a formula.
-func cell(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
 }

@@ -367,22 +367,9 @@ func (d *DB) ReminderDue(ctx context.Context, now time.Time) ([]*bot.Decision, e
 
 // ClaimReminder implements bot.Decisions.
 func (d *DB) ClaimReminder(ctx context.Context, id int64, reminders []bot.Envelope) (bool, error) {
-	claimed := false
-	err := d.inTx(ctx, func(tx *txn) error {
-		now := d.Now().UnixMilli()
-		var teamID string
-		err := tx.QueryRowContext(ctx, `UPDATE decision SET reminded_at = ? WHERE id = ? AND reminded_at = 0
-			AND closed_at = 0 AND closes_at > ? RETURNING team_id`, now, id, now).Scan(&teamID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		claimed = true
-		return d.enqueue(ctx, tx, teamID, reminders)
-	})
-	return claimed, err
+	now := d.Now().UnixMilli()
+	return d.claim(ctx, reminders, `UPDATE decision SET reminded_at = ? WHERE id = ? AND reminded_at = 0
+		AND closed_at = 0 AND closes_at > ? RETURNING team_id`, now, id, now)
 }
 
 // ClaimAskedReminder implements bot.Decisions.

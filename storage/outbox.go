@@ -2,7 +2,9 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -113,4 +115,25 @@ func (d *DB) DeadLetters(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("count dead letters: %w", err)
 	}
 	return n, nil
+}
+
+// claim runs update, which marks something announced and returns its
+// team_id when it was not yet, and queues letters in the same
+// transaction. It returns false when there was nothing to claim: what is
+// claimed goes out once.
+func (d *DB) claim(ctx context.Context, letters []bot.Envelope, update string, args ...any) (bool, error) {
+	claimed := false
+	err := d.inTx(ctx, func(tx *txn) error {
+		var teamID string
+		err := tx.QueryRowContext(ctx, update, args...).Scan(&teamID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		claimed = true
+		return d.enqueue(ctx, tx, teamID, letters)
+	})
+	return claimed, err
 }

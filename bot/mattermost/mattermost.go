@@ -234,6 +234,21 @@ func (c *Client) Member(ctx context.Context, userID string) (bot.Member, error) 
 	return m, nil
 }
 
+// MemberByUsername returns the member with that username ("@" allowed),
+// ENOTFOUND "error.user_unknown" when there is none. Called when a member
+// names others in a command (/diag start --respondents @a @b).
+func (c *Client) MemberByUsername(ctx context.Context, username string) (bot.Member, error) {
+	name := strings.TrimPrefix(strings.TrimSpace(username), "@")
+	u, resp, err := c.api.GetUserByUsername(ctx, name, "")
+	if err != nil {
+		if resp != nil && (resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusBadRequest) {
+			return bot.Member{}, bot.Errorf(bot.ENOTFOUND, "error.user_unknown", "name", name)
+		}
+		return bot.Member{}, fail("read user by name", resp, err)
+	}
+	return c.Member(ctx, u.Id)
+}
+
 // JoinChannel implements bot.Messenger.
 func (c *Client) JoinChannel(ctx context.Context, channelID string) error {
 	_, resp, err := c.api.AddChannelMember(ctx, channelID, c.botID)

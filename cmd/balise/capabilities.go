@@ -8,6 +8,7 @@ import (
 	"balise/bot/mattermost"
 	"balise/commands"
 	"balise/commands/decide"
+	"balise/commands/diag"
 	"balise/commands/tool"
 	"balise/storage"
 )
@@ -24,15 +25,21 @@ type capabilityDeps struct {
 }
 
 // capabilities builds what Balise does, each with the few things it uses:
-// adding a capability is one line here.
-func capabilities(d capabilityDeps) []commands.Capability {
+// adding a capability is one line here. It fails when a data file shipped
+// with Balise (the diagnostic's questionnaires) is broken.
+func capabilities(d capabilityDeps) ([]commands.Capability, error) {
+	questionnaires, err := storage.Questionnaires()
+	if err != nil {
+		return nil, err
+	}
 	postman := background.NewPostman(d.work, d.db, d.chat)
 	board := decide.New(decide.Config{Kit: d.kit, Store: d.db, Chat: d.chat, Work: d.work, Postman: postman, Tick: d.tick})
 	return []commands.Capability{
 		jobs{postman.Job(d.tick)},
 		board,
 		tool.New(tool.Config{Kit: d.kit, Catalogue: d.db, Chat: d.chat, Board: board, Assistant: d.llm, WaitLLM: d.waitLLM}),
-	}
+		diag.New(diag.Config{Kit: d.kit, Store: d.db, Chat: d.chat, Catalogue: d.db, Postman: postman, Questionnaires: questionnaires, Tick: d.tick}),
+	}, nil
 }
 
 // jobs registers periodic work shared by the capabilities: the outbox's

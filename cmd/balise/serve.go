@@ -115,6 +115,10 @@ func (s *Serve) Run(ctx context.Context, args []string) error {
 	}
 	work := background.New(log)
 	kit := commands.NewKit(text, commands.NewSigner(key, nil), chat, db, publicURL, s.mattermostURL)
+	caps, err := capabilities(capabilityDeps{db: db, chat: chat, kit: kit, work: work, tick: tick, llm: llm, waitLLM: waitLLM})
+	if err != nil {
+		return err
+	}
 	srv := commands.NewServer(commands.Config{
 		Log: log, Tokens: db, Kit: kit,
 		Ready: func(ctx context.Context) error {
@@ -123,7 +127,7 @@ func (s *Serve) Run(ctx context.Context, args []string) error {
 			}
 			return chat.Ping(ctx)
 		},
-	}, capabilities(capabilityDeps{db: db, chat: chat, kit: kit, work: work, tick: tick, llm: llm, waitLLM: waitLLM})...)
+	}, caps...)
 
 	jobs, err := schedule.Start(log, srv.Jobs())
 	if err != nil {

@@ -6,6 +6,7 @@ package commandstest
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -63,6 +64,10 @@ func (f *Chat) Update(ctx context.Context, postID string, m bot.Message) error {
 	if f.refuse != nil {
 		return f.refuse
 	}
+	// as Mattermost does, an update changes the text and card, not where
+	// the post is
+	old := f.posts[postID]
+	m.ChannelID, m.RootID = old.ChannelID, old.RootID
 	f.posts[postID] = m
 	return nil
 }
@@ -130,6 +135,15 @@ func (f *Chat) Member(ctx context.Context, userID string) (bot.Member, error) {
 	}
 	paris, _ := time.LoadLocation("Europe/Paris")
 	return bot.Member{ID: userID, Username: userID, Locale: locale, Location: paris}, nil
+}
+
+// MemberByUsername knows every username but "nobody"; ids are usernames.
+func (f *Chat) MemberByUsername(ctx context.Context, username string) (bot.Member, error) {
+	name := strings.TrimPrefix(username, "@")
+	if name == "nobody" {
+		return bot.Member{}, bot.Errorf(bot.ENOTFOUND, "error.user_unknown", "name", name)
+	}
+	return f.Member(ctx, name)
 }
 
 func (f *Chat) JoinChannel(ctx context.Context, channelID string) error { return nil }

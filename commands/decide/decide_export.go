@@ -1,9 +1,7 @@
 package decide
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"strconv"
 	"strings"
@@ -55,15 +53,6 @@ func (s *Decide) exportDecisions(ctx context.Context, in *commands.Input) (strin
 	return s.kit.T(in.Lang, "decide.export.sent"), nil
 }
 
-// cell makes a value safe in a spreadsheet: a cell starting with = + - @
-// or a control character would be read as a formula.
-func cell(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
-}
-
 func (s *Decide) counts(l bot.Lang, d *bot.Decision, t bot.Tally) string {
 	if d.Hidden && d.Open() {
 		return s.kit.T(l, "decide.card.hidden")
@@ -87,13 +76,7 @@ func stamp(t time.Time, loc *time.Location) string {
 // ";" as separator, as their spreadsheet expects (the comma is their
 // decimal mark).
 func (s *Decide) decisionsCSV(l bot.Lang, all []*bot.Decision, tallies []bot.Tally) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteString("\ufeff")
-	w := csv.NewWriter(&buf)
-	w.UseCRLF = true
-	if l == bot.French {
-		w.Comma = ';'
-	}
+	buf, w := commands.NewCSV(l)
 	header := strings.Split(s.kit.T(l, "decide.export.header"), ",")
 	if err := w.Write(header); err != nil {
 		return nil, err
@@ -114,7 +97,7 @@ func (s *Decide) decisionsCSV(l bot.Lang, all []*bot.Decision, tallies []bot.Tal
 			strconv.Itoa(t.Voted), strconv.Itoa(d.Electorate), strconv.Itoa(d.Quorum), quorum,
 			yesNo(d.Anonymous), stamp(d.CreatedAt, d.Location), stamp(d.ClosesAt, d.Location), stamp(d.ClosedAt, d.Location), d.Outcome}
 		for j := range row {
-			row[j] = cell(row[j])
+			row[j] = commands.Cell(row[j])
 		}
 		if err := w.Write(row); err != nil {
 			return nil, err

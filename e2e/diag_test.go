@@ -108,7 +108,7 @@ func button(p *model.Post, i int) string { return p.Attachments()[0].Actions[i].
 // reaches the opener.
 func TestDiagnosticCampaign(t *testing.T) {
 	ctx := context.Background()
-	lea, noor, basile := user(t, "lea", "fr"), user(t, "noor", "en"), user(t, "basile", "fr")
+	lea, noor, basile := user(t, "lena", "fr"), user(t, "noor", "en"), user(t, "basile", "fr")
 	ch := channel(t, "diagnostic", camille, alex, lea, noor, basile)
 
 	for _, line := range strings.Split(mustRun(t, camille, ch.Id, "/balise help"), "\n") {
@@ -231,7 +231,7 @@ func TestDiagnosticCampaign(t *testing.T) {
 	if !strings.Contains(report.Message, "les bénévoles à") || !strings.Contains(report.Message, "les autres à") || strings.Contains(report.Message, "le CA l'évalue") {
 		t.Errorf("report reads %q, want the volunteers apart and the board merged into others", report.Message)
 	}
-	for _, name := range []string{"lea", "noor", "basile", "alex"} {
+	for _, name := range []string{"lena", "noor", "basile", "alex"} {
 		if strings.Contains(report.Message, "@"+name) {
 			t.Errorf("the report names %s", name)
 		}

@@ -45,7 +45,7 @@ func growCatalogue(tools []*bot.Tool, n int) []*bot.Tool {
 // entries, and reports the median and 99th percentile latency.
 func BenchmarkToolQuery(b *testing.B) {
 	ix := bot.NewToolIndex(growCatalogue(MustReadTools(b), 10000))
-	cases := mustReadRelevance(b)
+	cases := mustReadRelevance(b, "testdata/relevance.json")
 	durations := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

@@ -93,9 +93,15 @@ func (s *Advisor) runTool(ctx context.Context, in *commands.Input) (string, erro
 		return "", err
 	}
 	verb, rest := commands.Subcommand(in.Text)
+	// A subcommand word is read as one only when what follows names what
+	// it needs (a tool, a category); otherwise the member is telling a
+	// need that happens to start with it: "modifier une affiche", "show
+	// me how to share files", "avis sur les sondages".
 	switch toolVerbs[verb] {
 	case "help":
-		return s.kit.T(in.Lang, "tool.usage"), nil
+		if rest == "" {
+			return s.kit.T(in.Lang, "tool.usage"), nil
+		}
 	case "show":
 		if t := ix.Find(rest); t != nil {
 			return s.toolCard(ctx, in, ix, t)
@@ -103,7 +109,7 @@ func (s *Advisor) runTool(ctx context.Context, in *commands.Input) (string, erro
 		if rest == "" {
 			return s.kit.T(in.Lang, "tool.usage"), nil
 		}
-		return "", bot.Errorf(bot.ENOTFOUND, "tool.error.not_found", "name", toolQuote(rest))
+		return s.searchOr(ctx, in, ix, rest)
 	case "list":
 		if rest == "" {
 			return s.toolCategories(in.Lang, ix), nil
@@ -112,7 +118,12 @@ func (s *Advisor) runTool(ctx context.Context, in *commands.Input) (string, erro
 			return s.toolCategory(in.Lang, ix, c), nil
 		}
 	case "feedback":
-		return s.toolFeedback(ctx, in, ix, rest)
+		if t, text := toolNamedFirst(ix, rest); t != nil {
+			return s.toolFeedback(ctx, in, ix, t, text)
+		}
+		if rest == "" || ix.Find(rest) != nil {
+			return s.kit.T(in.Lang, "tool.feedback.usage"), nil
+		}
 	case "add":
 		if rest == "" {
 			return "", s.openToolDialog(ctx, in.Request, in.Lang, nil)
@@ -122,13 +133,36 @@ func (s *Advisor) runTool(ctx context.Context, in *commands.Input) (string, erro
 			return "", s.openToolDialog(ctx, in.Request, in.Lang, t)
 		}
 		if rest != "" {
-			return "", bot.Errorf(bot.ENOTFOUND, "tool.error.not_found", "name", toolQuote(rest))
+			return s.searchOr(ctx, in, ix, rest)
 		}
 	}
 	if in.Text == "" {
 		return s.kit.T(in.Lang, "tool.usage"), nil
 	}
 	return s.searchTools(ctx, in, ix)
+}
+
+// searchOr searches the whole text after a subcommand word whose rest
+// named no tool; when the search finds nothing either and the rest is a
+// word or two, the member most likely named a tool the catalogue lacks.
+func (s *Advisor) searchOr(ctx context.Context, in *commands.Input, ix *bot.ToolIndex, rest string) (string, error) {
+	if len(strings.Fields(rest)) <= 2 && len(ix.Search(in.Text, in.Lang, 1)) == 0 {
+		return "", bot.Errorf(bot.ENOTFOUND, "tool.error.not_found", "name", toolQuote(rest))
+	}
+	return s.searchTools(ctx, in, ix)
+}
+
+// toolNamedFirst finds the tool named by the longest run of first words
+// of text, leaving at least one word after it: "Jitsi Meet works well by
+// phone". Nil when no run names a tool.
+func toolNamedFirst(ix *bot.ToolIndex, text string) (*bot.Tool, string) {
+	words := strings.Fields(text)
+	for n := len(words) - 1; n >= 1; n-- {
+		if t := ix.Find(strings.Join(words[:n], " ")); t != nil {
+			return t, strings.Join(words[n:], " ")
+		}
+	}
+	return nil, ""
 }
 
 // searchTools answers a need with the best two or three free tools.
@@ -299,28 +333,19 @@ func (s *Advisor) toolCategory(l bot.Lang, ix *bot.ToolIndex, c string) string {
 }
 
 // toolFeedback records what a member says of a tool: "/tool feedback
-// Jitsi Meet works well by phone". The tool is the longest run of first
-// words that names one.
-func (s *Advisor) toolFeedback(ctx context.Context, in *commands.Input, ix *bot.ToolIndex, rest string) (string, error) {
-	words := strings.Fields(rest)
-	for n := len(words) - 1; n >= 1; n-- {
-		t := ix.Find(strings.Join(words[:n], " "))
-		if t == nil {
-			continue
-		}
-		if !t.Free {
-			return s.toolCard(ctx, in, ix, t)
-		}
-		f, err := bot.NewFeedback(t.ID, in.Request, strings.Join(words[n:], " "))
-		if err != nil {
-			return "", err
-		}
-		if err := s.catalogue.AddFeedback(ctx, f); err != nil {
-			return "", err
-		}
-		return s.kit.T(in.Lang, "tool.feedback.saved", "name", t.Name, "id", t.ID), nil
+// Jitsi Meet works well by phone".
+func (s *Advisor) toolFeedback(ctx context.Context, in *commands.Input, ix *bot.ToolIndex, t *bot.Tool, text string) (string, error) {
+	if !t.Free {
+		return s.toolCard(ctx, in, ix, t)
 	}
-	return s.kit.T(in.Lang, "tool.feedback.usage"), nil
+	f, err := bot.NewFeedback(t.ID, in.Request, text)
+	if err != nil {
+		return "", err
+	}
+	if err := s.catalogue.AddFeedback(ctx, f); err != nil {
+		return "", err
+	}
+	return s.kit.T(in.Lang, "tool.feedback.saved", "name", t.Name, "id", t.ID), nil
 }
 
 // toolQuote renders what a member typed inside a reply, on one line, without

@@ -217,3 +217,23 @@ func TestToolAssistantChoosesAmongCandidatesOnly(t *testing.T) {
 		}
 	}
 }
+
+// A need that starts with a subcommand word is searched when the rest
+// names no tool; the subcommand still answers when it does.
+func TestToolSubcommandWordsStartingANeed(t *testing.T) {
+	r := MustToolServer(t, nil)
+	for _, c := range []struct{ user, command, want string }{
+		{"alex", "/tool edit the photos of the party before printing", "GIMP"},
+		{"alex", "/tool show me how to share big files", "For \""},
+		{"camille", "/outil modifier une affiche", "Pour «"},
+		{"camille", "/outil avis sur un sondage pour choisir une date", "Framadate"},
+		{"camille", "/outil aide pour la comptabilité", "Paheko"},
+		{"camille", "/outil fiche framadate", "CECILL-B"},
+		{"camille", "/outil avis framadate pratique", "Merci"},
+		{"camille", "/outil fiche logicielinconnu", "ne connais pas"},
+	} {
+		if got := r.run(c.user, c.command); !strings.Contains(got, c.want) {
+			t.Errorf("%s: got %q, want %q in it", c.command, got, c.want)
+		}
+	}
+}

@@ -236,6 +236,9 @@ type Catalogue interface {
 	// this process or another (an import from the terminal). Called before
 	// each search to know whether the index must be rebuilt.
 	CatalogueVersion(ctx context.Context) (int64, error)
+	// Vocabulary returns the words of each category and the situations
+	// that call for it. Called once, to build the search index.
+	Vocabulary(ctx context.Context) (ToolVocabulary, error)
 	// Tools returns every entry a team sees, free or not, ordered by id,
 	// with the version they are at. Called to build a team's search index,
 	// and by export with teamID "".

@@ -44,7 +44,7 @@ func growCatalogue(tools []*bot.Tool, n int) []*bot.Tool {
 // BenchmarkToolQuery measures a search of /tool on a catalogue of 10,000
 // entries, and reports the median and 99th percentile latency.
 func BenchmarkToolQuery(b *testing.B) {
-	ix := bot.NewToolIndex(growCatalogue(MustReadTools(b), 10000))
+	ix := bot.NewToolIndex(growCatalogue(MustReadTools(b), 10000), MustReadVocabulary(b))
 	cases := mustReadRelevance(b, "testdata/relevance.json")
 	durations := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
@@ -65,9 +65,9 @@ func BenchmarkToolQuery(b *testing.B) {
 
 // BenchmarkToolIndexBuild measures rebuilding the index after an edit.
 func BenchmarkToolIndexBuild(b *testing.B) {
-	tools := growCatalogue(MustReadTools(b), 10000)
+	tools, v := growCatalogue(MustReadTools(b), 10000), MustReadVocabulary(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		bot.NewToolIndex(tools)
+		bot.NewToolIndex(tools, v)
 	}
 }

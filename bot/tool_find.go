@@ -100,7 +100,7 @@ func (ix *ToolIndex) Category(name string) string {
 		if strings.Join(toolTerms(strings.ReplaceAll(c, "-", " ")), " ") == terms {
 			return c
 		}
-		words := toolCategoryWords[c]
+		words := ix.vocabulary[c].Names
 		for _, p := range append(slices.Clone(words.FR), words.EN...) {
 			if strings.Join(toolTerms(p), " ") == terms {
 				return c
@@ -138,9 +138,10 @@ func (ix *ToolIndex) CategoryCounts() map[string]int {
 // ToolFinder keeps each team's search index, rebuilding it when the
 // catalogue's version changes, whoever changed it.
 type ToolFinder struct {
-	store   Catalogue
-	mu      sync.Mutex
-	indexes map[string]versionedIndex // by team id
+	store      Catalogue
+	vocabulary ToolVocabulary
+	mu         sync.Mutex
+	indexes    map[string]versionedIndex // by team id
 }
 
 type versionedIndex struct {
@@ -164,11 +165,16 @@ func (f *ToolFinder) Index(ctx context.Context, teamID string) (*ToolIndex, erro
 	if vi, ok := f.indexes[teamID]; ok && vi.version == v {
 		return vi.index, nil
 	}
+	if f.vocabulary == nil {
+		if f.vocabulary, err = f.store.Vocabulary(ctx); err != nil {
+			return nil, err
+		}
+	}
 	tools, v, err := f.store.Tools(ctx, teamID)
 	if err != nil {
 		return nil, err
 	}
-	ix := NewToolIndex(tools)
+	ix := NewToolIndex(tools, f.vocabulary)
 	f.indexes[teamID] = versionedIndex{version: v, index: ix}
 	return ix, nil
 }

@@ -10,17 +10,18 @@ import (
 // member's own words. It is built in memory from the entries and rebuilt
 // when the catalogue changes; a search reads it without locks.
 type ToolIndex struct {
-	tools    []*Tool
-	byKey    map[string]int // id and name, as folded words
-	terms    map[string]int32
-	termText []string
-	idf      []float64
-	postings [][]int32 // term -> phrases holding it
-	phrases  []toolPhrase
-	services []toolService
-	named    [][]int32          // term -> services whose name holds it
-	grams    map[string][]int32 // trigram -> terms, for typos
-	scratch  sync.Pool          // of *searchScratch
+	tools      []*Tool
+	vocabulary ToolVocabulary
+	byKey      map[string]int // id and name, as folded words
+	terms      map[string]int32
+	termText   []string
+	idf        []float64
+	postings   [][]int32 // term -> phrases holding it
+	phrases    []toolPhrase
+	services   []toolService
+	named      [][]int32          // term -> services whose name holds it
+	grams      map[string][]int32 // trigram -> terms, for typos
+	scratch    sync.Pool          // of *searchScratch
 }
 
 type phraseKind uint8
@@ -68,8 +69,8 @@ const (
 
 // NewToolIndex indexes the tools. Entries that are not free are never
 // returned by Search: they are only known as what free tools replace.
-func NewToolIndex(tools []*Tool) *ToolIndex {
-	ix := &ToolIndex{tools: tools, byKey: map[string]int{}, terms: map[string]int32{}, grams: map[string][]int32{}}
+func NewToolIndex(tools []*Tool, v ToolVocabulary) *ToolIndex {
+	ix := &ToolIndex{tools: tools, vocabulary: v, byKey: map[string]int{}, terms: map[string]int32{}, grams: map[string][]int32{}}
 	serviceAt := map[string]int{}
 	service := func(name string) int {
 		key := toolKey(name)
@@ -97,7 +98,7 @@ func NewToolIndex(tools []*Tool) *ToolIndex {
 				ix.addPhrase(i, needPhrase, l, p, "")
 			}
 			for _, c := range t.Categories {
-				for _, p := range toolCategoryWords[c].In(l) {
+				for _, p := range v[c].Names.In(l) {
 					ix.addPhrase(i, categoryPhrase, l, p, c)
 				}
 			}

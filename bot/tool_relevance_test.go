@@ -24,6 +24,26 @@ func MustReadTools(tb testing.TB) []*bot.Tool {
 	return tools
 }
 
+// MustReadVocabulary reads the vocabulary of categories shipped with Balise.
+func MustReadVocabulary(tb testing.TB) bot.ToolVocabulary {
+	tb.Helper()
+	data, err := os.ReadFile("../storage/catalogue/vocabulary.json")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var v bot.ToolVocabulary
+	if err := json.Unmarshal(data, &v); err != nil {
+		tb.Fatal(err)
+	}
+	return v
+}
+
+// MustToolIndex returns the index of the shipped catalogue.
+func MustToolIndex(tb testing.TB) *bot.ToolIndex {
+	tb.Helper()
+	return bot.NewToolIndex(MustReadTools(tb), MustReadVocabulary(tb))
+}
+
 type relevanceCase struct {
 	Query  string   `json:"query"`
 	Lang   bot.Lang `json:"lang"`
@@ -74,7 +94,7 @@ func relevance(tb testing.TB, ix *bot.ToolIndex, cases []relevanceCase) (top1, t
 // of needs as the catalogue's authors name them: one of the three answers
 // is one an expert accepts for every query, the first for 99% of them.
 func TestToolRelevance(t *testing.T) {
-	ix := bot.NewToolIndex(MustReadTools(t))
+	ix := MustToolIndex(t)
 	cases := mustReadRelevance(t, "testdata/relevance.json")
 	if len(cases) < 100 {
 		t.Fatalf("got %d relevance queries, want at least 100", len(cases))
@@ -90,7 +110,7 @@ func TestToolRelevance(t *testing.T) {
 // (testdata/situations.json, written from the seeds without the
 // catalogue's needs phrases): one of the three answers fits for 90% of them.
 func TestToolRelevanceSituations(t *testing.T) {
-	ix := bot.NewToolIndex(MustReadTools(t))
+	ix := MustToolIndex(t)
 	cases := mustReadRelevance(t, "testdata/situations.json")
 	if len(cases) < 100 {
 		t.Fatalf("got %d situations, want at least 100", len(cases))
@@ -105,7 +125,7 @@ func TestToolRelevanceSituations(t *testing.T) {
 // Proprietary services are never recommended, even when named.
 func TestToolSearchNeverRecommendsProprietary(t *testing.T) {
 	tools := MustReadTools(t)
-	ix := bot.NewToolIndex(tools)
+	ix := bot.NewToolIndex(tools, MustReadVocabulary(t))
 	for _, tool := range tools {
 		if tool.Free {
 			continue

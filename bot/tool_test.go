@@ -64,7 +64,7 @@ func TestNewFeedbackIsQuiet(t *testing.T) {
 }
 
 func TestToolSearchForgivesTheWayPeopleType(t *testing.T) {
-	ix := bot.NewToolIndex(MustReadTools(t))
+	ix := MustToolIndex(t)
 	for _, c := range []struct {
 		query string
 		lang  bot.Lang
@@ -95,7 +95,7 @@ func TestToolSearchForgivesTheWayPeopleType(t *testing.T) {
 }
 
 func TestToolIndexFinds(t *testing.T) {
-	ix := bot.NewToolIndex(MustReadTools(t))
+	ix := MustToolIndex(t)
 	for name, want := range map[string]string{"jitsi meet": "jitsi-meet", "Jitsi-Meet": "jitsi-meet", "Nextclod": "nextcloud",
 		"Framadate": "framadate", "google drive": "google-drive", "jitsi": "jitsi-meet", "Garradin": "paheko"} {
 		if got := ix.Find(name); got == nil || got.ID != want {

@@ -161,33 +161,3 @@ func toolSynonymTable(groups ...string) map[string][]string {
 	}
 	return m
 }
-
-// toolCategoryWords are the words that name each category, searched like
-// a need of lower weight by every tool of the category.
-var toolCategoryWords = map[string]Phrases{
-	"files":              {FR: []string{"fichiers", "documents", "stockage"}, EN: []string{"files", "documents", "storage"}},
-	"writing":            {FR: []string{"écriture collaborative", "rédaction"}, EN: []string{"collaborative writing", "writing"}},
-	"office":             {FR: []string{"bureautique", "traitement de texte", "tableur"}, EN: []string{"office suite", "word processor", "spreadsheet"}},
-	"chat":               {FR: []string{"messagerie", "discussion", "chat"}, EN: []string{"chat", "messaging"}},
-	"mailing-lists":      {FR: []string{"liste de diffusion", "mail"}, EN: []string{"mailing list", "email"}},
-	"video-meetings":     {FR: []string{"visioconférence", "visio", "réunion à distance"}, EN: []string{"video meetings", "remote meeting"}},
-	"scheduling":         {FR: []string{"agenda", "date", "planning"}, EN: []string{"calendar", "scheduling", "date"}},
-	"voting":             {FR: []string{"vote", "décision"}, EN: []string{"voting", "decision"}},
-	"project-boards":     {FR: []string{"gestion de projet", "tableau kanban", "tâches"}, EN: []string{"project management", "kanban board", "tasks"}},
-	"wiki":               {FR: []string{"wiki", "documentation", "base de connaissances"}, EN: []string{"wiki", "documentation", "knowledge base"}},
-	"newsletters":        {FR: []string{"newsletter", "lettre d'information"}, EN: []string{"newsletter"}},
-	"website":            {FR: []string{"site web", "blog"}, EN: []string{"website", "blog"}},
-	"social-networks":    {FR: []string{"réseau social"}, EN: []string{"social network", "social media"}},
-	"events":             {FR: []string{"événements", "billetterie"}, EN: []string{"events", "ticketing"}},
-	"maps":               {FR: []string{"carte", "cartographie"}, EN: []string{"map", "mapping"}},
-	"members-accounting": {FR: []string{"adhérents", "comptabilité"}, EN: []string{"members", "accounting"}},
-	"crm":                {FR: []string{"gestion des contacts", "crm", "donateurs"}, EN: []string{"contact management", "crm", "donors"}},
-	"forms":              {FR: []string{"formulaire", "sondage", "questionnaire"}, EN: []string{"forms", "survey"}},
-	"design":             {FR: []string{"graphisme", "mise en page", "image"}, EN: []string{"graphic design", "layout", "image"}},
-	"video-editing":      {FR: []string{"montage vidéo"}, EN: []string{"video editing"}},
-	"audio":              {FR: []string{"audio", "son", "podcast"}, EN: []string{"audio", "sound", "podcast"}},
-	"passwords":          {FR: []string{"mots de passe", "sécurité"}, EN: []string{"passwords", "security"}},
-	"backups":            {FR: []string{"sauvegarde"}, EN: []string{"backup"}},
-	"self-hosting":       {FR: []string{"auto-hébergement", "serveur"}, EN: []string{"self-hosting", "server"}},
-	"desktop":            {FR: []string{"poste de travail", "ordinateur"}, EN: []string{"desktop", "computer"}},
-}

@@ -21,6 +21,24 @@ var _ bot.Catalogue = (*DB)(nil)
 //go:embed catalogue/tools.json
 var shippedTools []byte
 
+//go:embed catalogue/vocabulary.json
+var shippedVocabulary []byte
+
+// ShippedVocabulary returns the words of each category and the
+// situations that call for it, shipped beside the catalogue.
+func ShippedVocabulary() (bot.ToolVocabulary, error) {
+	var v bot.ToolVocabulary
+	if err := json.Unmarshal(shippedVocabulary, &v); err != nil {
+		return nil, fmt.Errorf("shipped vocabulary: %w", err)
+	}
+	return v, nil
+}
+
+// Vocabulary implements bot.Catalogue: the shipped vocabulary.
+func (d *DB) Vocabulary(ctx context.Context) (bot.ToolVocabulary, error) {
+	return ShippedVocabulary()
+}
+
 // ShippedTools returns the catalogue shipped with this Balise.
 func ShippedTools() ([]*bot.Tool, error) {
 	var tools []*bot.Tool

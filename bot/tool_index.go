@@ -22,6 +22,7 @@ type ToolIndex struct {
 	named      [][]int32          // term -> services whose name holds it
 	grams      map[string][]int32 // trigram -> terms, for typos
 	scratch    sync.Pool          // of *searchScratch
+	bm         bm25Index
 }
 
 type phraseKind uint8
@@ -64,6 +65,7 @@ const (
 	replacesBoost                    = 1.0       // the tool replaces the service named
 	sameCategoryBoost                = 0.1       // ... and shares its category
 	minScore                         = 0.35
+	bm25Weight                       = 0.2 // BM25F's share, beside the phrases' score
 	maxQueryTerms                    = 12
 )
 
@@ -85,6 +87,8 @@ func NewToolIndex(tools []*Tool, v ToolVocabulary) *ToolIndex {
 		serviceAt[key] = len(ix.services) - 1
 		return len(ix.services) - 1
 	}
+	ix.bm.length = make([][toolFields]uint16, len(tools))
+	ix.bm.inCategory = make([][]int32, len(ToolCategories))
 	for i, t := range tools {
 		ix.byKey[toolKey(t.ID)] = i
 		ix.byKey[toolKey(t.Name)] = i
@@ -93,6 +97,16 @@ func NewToolIndex(tools []*Tool, v ToolVocabulary) *ToolIndex {
 			continue
 		}
 		ix.addPhrase(i, namePhrase, "", t.Name, "")
+		ix.bm.free++
+		ix.addField(i, fieldName, t.Name)
+		ix.addField(i, fieldNeeds, append(slices.Clone(t.Needs.FR), t.Needs.EN...)...)
+		ix.addField(i, fieldReplaces, t.Replaces...)
+		ix.addField(i, fieldDescription, t.Description.FR, t.Description.EN)
+		for _, c := range t.Categories {
+			if k := slices.Index(ToolCategories, c); k >= 0 {
+				ix.bm.inCategory[k] = append(ix.bm.inCategory[k], int32(i))
+			}
+		}
 		for _, l := range []Lang{French, English} {
 			for _, p := range t.Needs.In(l) {
 				ix.addPhrase(i, needPhrase, l, p, "")
@@ -110,7 +124,9 @@ func NewToolIndex(tools []*Tool, v ToolVocabulary) *ToolIndex {
 			}
 		}
 	}
+	ix.addCategories()
 	ix.weigh()
+	ix.weighBM25()
 	ix.scratch.New = func() any { return newSearchScratch(len(ix.phrases), len(ix.tools)) }
 	return ix
 }
@@ -123,6 +139,8 @@ func (ix *ToolIndex) intern(term string) int32 {
 	ix.terms[term] = id
 	ix.termText = append(ix.termText, term)
 	ix.postings = append(ix.postings, nil)
+	ix.bm.fields = append(ix.bm.fields, nil)
+	ix.bm.categories = append(ix.bm.categories, nil)
 	ix.named = append(ix.named, nil)
 	for _, g := range toolTrigrams(term) {
 		ix.grams[g] = append(ix.grams[g], id)

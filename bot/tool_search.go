@@ -10,6 +10,7 @@ type ToolMatch struct {
 	Category  string // the category that matched, when no need did
 	Replaces  string // the service the member named that this tool replaces
 	Explained string // why it fits, as a language model said it, "" without one
+	Guess     bool   // no need phrase nor replaced service fits: only the words around them do
 }
 
 // queryTerm is a word of the query with the index terms it stands for.
@@ -61,6 +62,8 @@ func (ix *ToolIndex) Search(query string, lang Lang, limit int) []ToolMatch {
 	sc.words = len(q)
 	if total > 0 {
 		ix.scoreNeeds(q, total, lang, sc)
+		sc.idf = append(sc.idf, make([]float64, len(q))...)
+		ix.scoreBM25(q, sc)
 	}
 	for _, n := range named {
 		svc := ix.services[n]
@@ -82,10 +85,14 @@ func (ix *ToolIndex) Search(query string, lang Lang, limit int) []ToolMatch {
 		if s.best > 0 {
 			total += coverBonus*(sc.covered(q, s)-s.bestCover) + phraseBonus*float64(min(s.needs, 6))
 		}
+		// A tool no need phrase nor service fits is only a guess, from
+		// the words of its fields and its categories' situations.
+		guess := total < minScore
+		total += bm25Weight * s.bm25
 		if total < minScore {
 			continue
 		}
-		m := ToolMatch{Tool: ix.tools[s.tool], Score: total, Replaces: s.replaces}
+		m := ToolMatch{Tool: ix.tools[s.tool], Score: total, Replaces: s.replaces, Guess: guess}
 		i := len(out)
 		for i > 0 && better(m, out[i-1]) {
 			i--
@@ -110,8 +117,11 @@ func (ix *ToolIndex) Search(query string, lang Lang, limit int) []ToolMatch {
 	return out
 }
 
-// better orders matches: by score, then the easier for members, then by id.
+// better orders matches: what fits before guesses, by score, then the easier for members, then by id.
 func better(a, b ToolMatch) bool {
+	if a.Guess != b.Guess {
+		return !a.Guess
+	}
 	if a.Score != b.Score {
 		return a.Score > b.Score
 	}
@@ -131,6 +141,12 @@ type searchScratch struct {
 	toolAt   []int32   // tool -> 1 + its place in scores
 	scores   []toolScore
 	cover    []float64 // per tool scored, per query word: the best weight it matched in the tool
+	// BM25F, per tool scored and query word: the weighted term frequency
+	// in the tool's fields, in its categories' vocabulary, and of the
+	// alternative being read; per query word, its idf.
+	tf, catTF, altTF []float64
+	touched          []int32
+	idf              []float64
 }
 
 func newSearchScratch(phrases, tools int) *searchScratch {
@@ -145,6 +161,7 @@ func (sc *searchScratch) reset() {
 		sc.toolAt[s.tool] = 0
 	}
 	sc.hits, sc.weights, sc.scores, sc.cover = sc.hits[:0], sc.weights[:0], sc.scores[:0], sc.cover[:0]
+	sc.tf, sc.catTF, sc.altTF, sc.idf = sc.tf[:0], sc.catTF[:0], sc.altTF[:0], sc.idf[:0]
 }
 
 // score returns the score of a tool, new when the search had not met it.
@@ -154,6 +171,9 @@ func (sc *searchScratch) score(tool int32) *toolScore {
 	}
 	sc.scores = append(sc.scores, toolScore{tool: tool, cover: len(sc.cover), bestPhrase: -1, bestInLang: -1})
 	sc.cover = append(sc.cover, make([]float64, sc.words)...)
+	sc.tf = append(sc.tf, make([]float64, sc.words)...)
+	sc.catTF = append(sc.catTF, make([]float64, sc.words)...)
+	sc.altTF = append(sc.altTF, make([]float64, sc.words)...)
 	sc.toolAt[tool] = int32(len(sc.scores))
 	return &sc.scores[len(sc.scores)-1]
 }
@@ -184,7 +204,8 @@ type toolScore struct {
 	cover           int // where its cover starts in searchScratch.cover
 	bonus           float64
 	replaces        string
-	needs           int // need phrases that matched: the more, the closer the tool is to the need
+	needs           int     // need phrases that matched: the more, the closer the tool is to the need
+	bm25            float64 // its BM25F score
 }
 
 // reason returns the phrase that explains the match: the best one in the

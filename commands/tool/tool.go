@@ -5,6 +5,7 @@ package tool
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -70,12 +71,14 @@ func (s *Advisor) Register(r *commands.Routes) {
 
 // Limits of a /tool answer.
 const (
-	toolCandidates   = 8               // what the assistant may choose among
-	toolAnswers      = 3               // what the member reads
-	toolAnswerFloor  = 0.45            // an answer scores at least this share of the best
-	toolWaitLLM      = 4 * time.Second // then the plain ranking answers
-	toolFeedbackShow = 3               // feedback lines on a card
-	toolListMax      = 40              // tools listed for one category
+	toolCandidates      = 8               // what the assistant may choose among
+	toolAnswers         = 3               // what the member reads
+	toolAnswerFloor     = 0.45            // an answer scores at least this share of the best
+	toolWaitLLM         = 4 * time.Second // then the plain ranking answers
+	toolFeedbackShow    = 3               // feedback lines on a card
+	toolListMax         = 40              // tools listed for one category
+	toolGuessCategories = 2               // categories named by a guess
+	toolGuessTools      = 2               // tools named per category by a guess
 )
 
 var toolVerbs = map[string]string{
@@ -146,7 +149,7 @@ func (s *Advisor) runTool(ctx context.Context, in *commands.Input) (string, erro
 // named no tool; when the search finds nothing either and the rest is a
 // word or two, the member most likely named a tool the catalogue lacks.
 func (s *Advisor) searchOr(ctx context.Context, in *commands.Input, ix *bot.ToolIndex, rest string) (string, error) {
-	if len(strings.Fields(rest)) <= 2 && len(ix.Search(in.Text, in.Lang, 1)) == 0 {
+	if m := ix.Search(in.Text, in.Lang, 1); len(strings.Fields(rest)) <= 2 && (len(m) == 0 || m[0].Guess) {
 		return "", bot.Errorf(bot.ENOTFOUND, "tool.error.not_found", "name", toolQuote(rest))
 	}
 	return s.searchTools(ctx, in, ix)
@@ -181,6 +184,9 @@ func (s *Advisor) searchTools(ctx context.Context, in *commands.Input, ix *bot.T
 	}
 	bot.Boost(matches, teams)
 	matches = s.rerankTools(ctx, in, matches)
+	if matches[0].Guess && matches[0].Explained == "" {
+		return s.toolGuess(in, matches), nil
+	}
 	lines := []string{s.kit.T(in.Lang, "tool.found", "query", toolQuote(in.Text))}
 	for i, m := range matches {
 		if i == toolAnswers || m.Explained == "" && m.Score < toolAnswerFloor*matches[0].Score {
@@ -191,6 +197,33 @@ func (s *Advisor) searchTools(ctx context.Context, in *commands.Input, ix *bot.T
 	}
 	lines = append(lines, s.kit.T(in.Lang, "tool.found_next", "id", matches[0].Tool.ID))
 	return strings.Join(lines, "\n"), nil
+}
+
+// toolGuess answers when only the words around the needs fit: the
+// closest categories with their best tools, said to be a guess.
+func (s *Advisor) toolGuess(in *commands.Input, matches []bot.ToolMatch) string {
+	l := in.Lang
+	var cats []string
+	byCat := map[string][]string{}
+	for _, m := range matches {
+		c := m.Tool.Categories[0]
+		if !slices.Contains(cats, c) {
+			if len(cats) == toolGuessCategories {
+				continue
+			}
+			cats = append(cats, c)
+		}
+		if len(byCat[c]) < toolGuessTools {
+			byCat[c] = append(byCat[c], s.kit.T(l, "tool.guess.tool", "name", m.Tool.Name, "id", m.Tool.ID, "what", m.Tool.Description.In(l)))
+		}
+	}
+	lines := []string{s.kit.T(l, "tool.guess", "query", toolQuote(in.Text))}
+	for _, c := range cats {
+		lines = append(lines, s.kit.T(l, "tool.guess.category", "label", s.kit.T(l, "tool.category."+c), "id", c))
+		lines = append(lines, byCat[c]...)
+	}
+	lines = append(lines, s.kit.T(l, "tool.guess.next"))
+	return strings.Join(lines, "\n")
 }
 
 // rerankTools lets the assistant, when there is one, reorder the

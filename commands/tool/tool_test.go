@@ -237,3 +237,17 @@ func TestToolSubcommandWordsStartingANeed(t *testing.T) {
 		}
 	}
 }
+
+// A situation that no need phrase fits but whose words point somewhere
+// gets the closest categories with their best tools, said to be a guess;
+// a question nothing fits still gets a plain "nothing found".
+func TestToolGuessesTheClosestCategories(t *testing.T) {
+	r := MustToolServer(t, nil)
+	got := r.run("alex", "/tool the treasurer emails spreadsheets back and forth every month")
+	if !strings.Contains(got, "guess") || !strings.Contains(got, "(`office`)") || !strings.Contains(got, "Grist") {
+		t.Errorf("got %q, want a guess naming the office category and Grist", got)
+	}
+	if got := r.run("camille", "/outil alternative à HelloAsso"); !strings.Contains(got, "rien trouvé") {
+		t.Errorf("HelloAsso: got %q, want a plain 'nothing found'", got)
+	}
+}

@@ -268,10 +268,13 @@ func (s *Advisor) toolAnswer(l bot.Lang, n int, m bot.ToolMatch, teams int) stri
 	case len(t.Needs.In(l)) > 0:
 		why = append(why, s.kit.T(l, "tool.fits", "need", t.Needs.In(l)[0]))
 	}
-	line := s.kit.T(l, "tool.answer", "n", n, "name", t.Name, "why", strings.Join(why, " · "),
+	line := s.kit.T(l, "tool.answer", "n", n, "name", t.Name, "what", t.Description.In(l), "why", strings.Join(why, " · "),
 		"license", t.License, "difficulty", s.toolDifficulty(l, t))
 	if teams > 0 {
 		line += " · " + s.kit.T(l, "tool.used_by", "count", teams)
+	}
+	if len(t.Hosts) > 0 {
+		line += "\n    " + s.kit.T(l, "tool.hosted", "hosts", toolHosts(t.Hosts))
 	}
 	return line
 }
@@ -324,6 +327,9 @@ func (s *Advisor) toolCard(ctx context.Context, in *commands.Input, ix *bot.Tool
 		s.kit.T(l, "tool.card.mobile", "mobile", mobile),
 		s.kit.T(l, "tool.card.links", "website", t.Website, "source", t.Source, "checked", t.Checked),
 	)
+	if len(t.Hosts) > 0 {
+		lines = append(lines, s.kit.T(l, "tool.card.hosts", "hosts", toolHosts(t.Hosts)))
+	}
 	if usage.Teams > 0 {
 		lines = append(lines, s.kit.T(l, "tool.card.used_by", "count", usage.Teams))
 	}
@@ -379,6 +385,15 @@ func (s *Advisor) toolFeedback(ctx context.Context, in *commands.Input, ix *bot.
 		return "", err
 	}
 	return s.kit.T(in.Lang, "tool.feedback.saved", "name", t.Name, "id", t.ID), nil
+}
+
+// toolHosts links the hosts offering a tool.
+func toolHosts(hosts []bot.Host) string {
+	var out []string
+	for _, h := range hosts {
+		out = append(out, "["+h.Name+"]("+h.URL+")")
+	}
+	return strings.Join(out, ", ")
 }
 
 // toolQuote renders what a member typed inside a reply, on one line, without

@@ -269,6 +269,15 @@ type Catalogue interface {
 	// Vocabulary returns the words of each category and the situations
 	// that call for it. Called once, to build the search index.
 	Vocabulary(ctx context.Context) (ToolVocabulary, error)
+	// SharedVersion changes whenever a shared entry is added or changed
+	// (an upgrade, an import from the terminal), not when a team edits its
+	// own. Called when CatalogueVersion changed, to know whether the shared
+	// index must be rebuilt.
+	SharedVersion(ctx context.Context) (int64, error)
+	// TeamTools returns the entries a team added or edited, which stand in
+	// place of the shared ones with the same id for that team, ordered by
+	// id. Called to build the team's overlay on the shared index.
+	TeamTools(ctx context.Context, teamID string) ([]*Tool, error)
 	// Tools returns every entry a team sees, free or not, ordered by id,
 	// with the version they are at. Called to build a team's search index,
 	// and by export with teamID "".

@@ -23,6 +23,12 @@ type ToolIndex struct {
 	grams      map[string][]int32 // trigram -> terms, for typos
 	scratch    sync.Pool          // of *searchScratch
 	bm         bm25Index
+	pdf        []int32 // term -> free tools with a phrase holding it
+	free       int     // free tools
+	// An overlay holds a team's own entries over a shared index (base),
+	// whose entries with the same ids (hidden) the team does not see.
+	base   *ToolIndex
+	hidden map[string]bool
 }
 
 type phraseKind uint8
@@ -72,7 +78,30 @@ const (
 // NewToolIndex indexes the tools. Entries that are not free are never
 // returned by Search: they are only known as what free tools replace.
 func NewToolIndex(tools []*Tool, v ToolVocabulary) *ToolIndex {
-	ix := &ToolIndex{tools: tools, vocabulary: v, byKey: map[string]int{}, terms: map[string]int32{}, grams: map[string][]int32{}}
+	return buildToolIndex(tools, v, nil)
+}
+
+// WithOverlay returns the index a team searches: this shared index, with
+// the team's own entries added or standing in place of shared ones with
+// the same id. Only the team's entries are indexed again, weighed with
+// the shared index's statistics, so that a team's edit costs little time
+// and memory whatever the size of the shared catalogue.
+func (ix *ToolIndex) WithOverlay(own []*Tool) *ToolIndex {
+	if len(own) == 0 {
+		return ix
+	}
+	o := buildToolIndex(own, ix.vocabulary, ix)
+	o.hidden = map[string]bool{}
+	for _, t := range own {
+		if _, ok := ix.byKey[toolKey(t.ID)]; ok {
+			o.hidden[t.ID] = true
+		}
+	}
+	return o
+}
+
+func buildToolIndex(tools []*Tool, v ToolVocabulary, base *ToolIndex) *ToolIndex {
+	ix := &ToolIndex{tools: tools, vocabulary: v, base: base, byKey: map[string]int{}, terms: map[string]int32{}, grams: map[string][]int32{}}
 	serviceAt := map[string]int{}
 	service := func(name string) int {
 		key := toolKey(name)
@@ -185,9 +214,21 @@ func (ix *ToolIndex) weigh() {
 			}
 		}
 	}
+	ix.free = free
+	ix.pdf = make([]int32, len(df))
 	ix.idf = make([]float64, len(df))
 	for id, n := range df {
-		ix.idf[id] = math.Log(1 + float64(free+1)/float64(n+1))
+		ix.pdf[id] = int32(n)
+		if ix.base != nil {
+			if b, ok := ix.base.terms[ix.termText[id]]; ok {
+				n += int(ix.base.pdf[b])
+			}
+		}
+		all := free
+		if ix.base != nil {
+			all += ix.base.free
+		}
+		ix.idf[id] = math.Log(1 + float64(all+1)/float64(n+1))
 	}
 	for i := range ix.phrases {
 		for _, t := range ix.phrases[i].terms {

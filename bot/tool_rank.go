@@ -109,6 +109,9 @@ func (ix *ToolIndex) weighBM25() {
 		b.avg[f] = max(1, sum[f]/float64(max(1, b.free)))
 	}
 	b.avg[fieldCategory] = max(1, cat/float64(max(1, b.free)))
+	if ix.base != nil {
+		b.avg = ix.base.bm.avg
+	}
 	b.df = make([]int32, len(ix.termText))
 	seen := make([]int32, len(ix.tools))
 	for id := range b.df {
@@ -130,9 +133,16 @@ func (ix *ToolIndex) weighBM25() {
 	}
 }
 
-// bm25IDF is how rare a term is among the free tools.
+// bm25IDF is how rare a term is among the free tools, those of the
+// shared index included for an overlay.
 func (ix *ToolIndex) bm25IDF(term int32) float64 {
 	n, df := float64(ix.bm.free), float64(ix.bm.df[term])
+	if ix.base != nil {
+		n += float64(ix.base.bm.free)
+		if b, ok := ix.base.terms[ix.termText[term]]; ok {
+			df += float64(ix.base.bm.df[b])
+		}
+	}
 	return math.Log(1 + (n-df+0.5)/(df+0.5))
 }
 

@@ -1,6 +1,9 @@
 package bot
 
-import "slices"
+import (
+	"slices"
+	"sort"
+)
 
 // ToolMatch is a tool found for a need, with why it fits.
 type ToolMatch struct {
@@ -30,6 +33,20 @@ type termWeight struct {
 // limit, best first; none when nothing fits. lang is the member's
 // language, whose phrases weigh a little more and give the reasons.
 func (ix *ToolIndex) Search(query string, lang Lang, limit int) []ToolMatch {
+	out := ix.search(query, lang, limit)
+	if ix.base == nil {
+		return out
+	}
+	for _, m := range ix.base.search(query, lang, limit+len(ix.hidden)) {
+		if !ix.hidden[m.Tool.ID] {
+			out = append(out, m)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return better(out[i], out[j]) })
+	return out[:min(len(out), limit)]
+}
+
+func (ix *ToolIndex) search(query string, lang Lang, limit int) []ToolMatch {
 	words := toolTerms(withoutMentions(query))
 	var q []queryTerm
 	seen := map[string]bool{}

@@ -127,10 +127,12 @@ func buildToolIndex(tools []*Tool, v ToolVocabulary, base *ToolIndex) *ToolIndex
 		}
 		ix.addPhrase(i, namePhrase, "", t.Name, "")
 		ix.bm.free++
-		ix.addField(i, fieldName, t.Name)
-		ix.addField(i, fieldNeeds, append(slices.Clone(t.Needs.FR), t.Needs.EN...)...)
-		ix.addField(i, fieldReplaces, t.Replaces...)
-		ix.addField(i, fieldDescription, t.Description.FR, t.Description.EN)
+		ix.addField(i, fieldName, "", t.Name)
+		ix.addField(i, fieldNeeds, French, t.Needs.FR...)
+		ix.addField(i, fieldNeeds, English, t.Needs.EN...)
+		ix.addField(i, fieldReplaces, "", t.Replaces...)
+		ix.addField(i, fieldDescription, French, t.Description.FR)
+		ix.addField(i, fieldDescription, English, t.Description.EN)
 		for _, c := range t.Categories {
 			if k := slices.Index(ToolCategories, c); k >= 0 {
 				ix.bm.inCategory[k] = append(ix.bm.inCategory[k], int32(i))
@@ -179,7 +181,7 @@ func (ix *ToolIndex) intern(term string) int32 {
 
 func (ix *ToolIndex) addPhrase(tool int, kind phraseKind, l Lang, text, category string) {
 	p := toolPhrase{tool: int32(tool), kind: kind, lang: l, text: text, category: category}
-	for _, t := range toolTerms(text) {
+	for _, t := range toolTermsIn(text, l) {
 		id := ix.intern(t)
 		if !slices.Contains(p.terms, id) {
 			p.terms = append(p.terms, id)

@@ -54,18 +54,23 @@ type bm25Index struct {
 }
 
 // addField indexes a field's text for tool.
-func (ix *ToolIndex) addField(tool int, f toolField, texts ...string) {
+func (ix *ToolIndex) addField(tool int, f toolField, l Lang, texts ...string) {
 	b := &ix.bm
 	counts := map[int32]uint16{}
 	var n uint16
 	for _, text := range texts {
-		for _, t := range toolTerms(text) {
+		for _, t := range toolTermsIn(text, l) {
 			counts[ix.intern(t)]++
 			n++
 		}
 	}
 	for id, tf := range counts {
-		b.fields[id] = append(b.fields[id], fieldPosting{tool: int32(tool), field: f, tf: tf})
+		list := b.fields[id]
+		if k := len(list) - 1; k >= 0 && list[k].tool == int32(tool) && list[k].field == f {
+			list[k].tf += tf // the same field in the other language
+			continue
+		}
+		b.fields[id] = append(list, fieldPosting{tool: int32(tool), field: f, tf: tf})
 	}
 	b.length[tool][f] += n
 }
@@ -77,9 +82,12 @@ func (ix *ToolIndex) addCategories() {
 	for c, name := range ToolCategories {
 		w := ix.vocabulary[name]
 		counts := map[int32]uint16{}
-		for _, list := range [][]string{w.Names.FR, w.Names.EN, w.Situations.FR, w.Situations.EN, {name}} {
-			for _, p := range list {
-				for _, t := range toolTerms(p) {
+		for _, list := range []struct {
+			lang    Lang
+			phrases []string
+		}{{French, w.Names.FR}, {English, w.Names.EN}, {French, w.Situations.FR}, {English, w.Situations.EN}, {"", []string{name}}} {
+			for _, p := range list.phrases {
+				for _, t := range toolTermsIn(p, list.lang) {
 					counts[ix.intern(t)]++
 					b.catLength[c]++
 				}

@@ -47,14 +47,13 @@ func (ix *ToolIndex) Search(query string, lang Lang, limit int) []ToolMatch {
 }
 
 func (ix *ToolIndex) search(query string, lang Lang, limit int) []ToolMatch {
-	words := toolTerms(withoutMentions(query))
 	var q []queryTerm
 	seen := map[string]bool{}
-	for _, w := range words {
-		if seen[w] || len(q) == maxQueryTerms {
+	for _, w := range toolWords(withoutMentions(query)) {
+		if toolStopwords[w] || seen[stemToolWord(w)] || len(q) == maxQueryTerms {
 			continue
 		}
-		seen[w] = true
+		seen[stemToolWord(w)] = true
 		q = append(q, ix.queryTerm(w))
 	}
 	if len(q) == 0 {

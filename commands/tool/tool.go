@@ -189,8 +189,8 @@ func (s *Advisor) searchTools(ctx context.Context, in *commands.Input, ix *bot.T
 	}
 	lines := []string{s.kit.T(in.Lang, "tool.found", "query", toolQuote(in.Text))}
 	for i, m := range matches {
-		if i == toolAnswers || m.Explained == "" && m.Score < toolAnswerFloor*matches[0].Score {
-			break
+		if i == toolAnswers || m.Explained == "" && (m.Score < toolAnswerFloor*matches[0].Score || m.Guess) {
+			break // a guess does not follow answers that fit
 		}
 		lines = append(lines, s.toolAnswer(in.Lang, i+1, m, teams[m.Tool.ID]))
 		in.Buttons = append(in.Buttons, s.proposeButton(in, m.Tool))

@@ -253,6 +253,65 @@ func (f *ToolFinder) Index(ctx context.Context, teamID string) (*ToolIndex, erro
 	return ix, nil
 }
 
+// RankWithin answers a need within categories an assistant chose (ids
+// among ToolCategories; others are ignored): the tools of those
+// categories the plain ranking scored, best first, then the others of
+// the categories, easier first. Only catalogue entries, never more than
+// limit.
+func (ix *ToolIndex) RankWithin(query string, lang Lang, categories []string, limit int) []ToolMatch {
+	var cats []string
+	for _, c := range categories {
+		if slices.Contains(ToolCategories, c) && !slices.Contains(cats, c) && len(cats) < MaxChosenCategories {
+			cats = append(cats, c)
+		}
+	}
+	in := func(t *Tool) string {
+		for _, c := range cats {
+			if slices.Contains(t.Categories, c) {
+				return c
+			}
+		}
+		return ""
+	}
+	var out []ToolMatch
+	seen := map[string]bool{}
+	for _, m := range ix.Search(query, lang, 50) {
+		if c := in(m.Tool); c != "" && len(out) < limit {
+			m.Guess, m.Need, m.Category, m.Replaces = false, "", c, ""
+			out = append(out, m)
+			seen[m.Tool.ID] = true
+		}
+	}
+	for _, c := range cats {
+		rest := ix.InCategory(c)
+		sort.SliceStable(rest, func(i, j int) bool { return rest[i].UserDifficulty < rest[j].UserDifficulty })
+		for _, t := range rest {
+			if len(out) < limit && !seen[t.ID] {
+				out = append(out, ToolMatch{Tool: t, Category: c})
+				seen[t.ID] = true
+			}
+		}
+	}
+	return out
+}
+
+// NamesUnreplaced tells whether a query names a proprietary service that
+// no free tool of the catalogue replaces: then nothing is to be guessed.
+func (ix *ToolIndex) NamesUnreplaced(query string) bool {
+	var q []queryTerm
+	for _, w := range toolWords(withoutMentions(query)) {
+		if !toolStopwords[w] && len(q) < maxQueryTerms {
+			q = append(q, ix.queryTerm(w))
+		}
+	}
+	for _, n := range ix.namedServices(q) {
+		if len(ix.services[n].tools) == 0 && len(ix.Alternatives(ix.services[n].name)) == 0 {
+			return true
+		}
+	}
+	return ix.base != nil && ix.base.NamesUnreplaced(query)
+}
+
 // Boost raises a little the tools that teams of this server use, as their
 // feedback says, and orders the matches again.
 func Boost(matches []ToolMatch, teams map[string]int) {

@@ -171,6 +171,10 @@ func toolNamedFirst(ix *bot.ToolIndex, text string) (*bot.Tool, string) {
 // searchTools answers a need with the best two or three free tools.
 func (s *Advisor) searchTools(ctx context.Context, in *commands.Input, ix *bot.ToolIndex) (string, error) {
 	matches := ix.Search(in.Text, in.Lang, toolCandidates)
+	chosen := false
+	if len(matches) == 0 || matches[0].Guess {
+		matches, chosen = s.chooseCategories(ctx, in, ix, matches)
+	}
 	if len(matches) == 0 {
 		return s.kit.T(in.Lang, "tool.none", "query", toolQuote(in.Text)), nil
 	}
@@ -183,7 +187,9 @@ func (s *Advisor) searchTools(ctx context.Context, in *commands.Input, ix *bot.T
 		return "", err
 	}
 	bot.Boost(matches, teams)
-	matches = s.rerankTools(ctx, in, matches)
+	if !chosen {
+		matches = s.rerankTools(ctx, in, matches)
+	}
 	if matches[0].Guess && matches[0].Explained == "" {
 		return s.toolGuess(in, matches), nil
 	}
@@ -197,6 +203,40 @@ func (s *Advisor) searchTools(ctx context.Context, in *commands.Input, ix *bot.T
 	}
 	lines = append(lines, s.kit.T(in.Lang, "tool.found_next", "id", matches[0].Tool.ID))
 	return strings.Join(lines, "\n"), nil
+}
+
+// chooseCategories lets the assistant, when there is one, choose the
+// categories a need calls for when the plain ranking finds nothing that
+// fits, and ranks the catalogue's tools within them. Without an answer in
+// time, or when the need names a service no free tool replaces, the plain
+// matches stand.
+func (s *Advisor) chooseCategories(ctx context.Context, in *commands.Input, ix *bot.ToolIndex, matches []bot.ToolMatch) ([]bot.ToolMatch, bool) {
+	if s.assistant == nil || ix.NamesUnreplaced(in.Text) {
+		return matches, false
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.llmWait())
+	defer cancel()
+	choices := make([]bot.CategoryChoice, len(bot.ToolCategories))
+	for i, c := range bot.ToolCategories {
+		choices[i] = bot.CategoryChoice{ID: c, Label: s.kit.T(in.Lang, "tool.category."+c)}
+	}
+	cats, err := s.assistant.Categorize(ctx, in.Text, in.Lang, choices)
+	if err != nil {
+		zerolog.Ctx(ctx).Warn().Err(err).Msg("assistant chose no category: plain ranking")
+		return matches, false
+	}
+	within := ix.RankWithin(in.Text, in.Lang, cats, toolAnswers)
+	if len(within) == 0 {
+		return matches, false
+	}
+	return within, true
+}
+
+func (s *Advisor) llmWait() time.Duration {
+	if s.waitLLM <= 0 {
+		return toolWaitLLM
+	}
+	return s.waitLLM
 }
 
 // toolGuess answers when only the words around the needs fit: the
@@ -232,11 +272,7 @@ func (s *Advisor) rerankTools(ctx context.Context, in *commands.Input, matches [
 	if s.assistant == nil || len(matches) < 2 {
 		return matches
 	}
-	wait := s.waitLLM
-	if wait <= 0 {
-		wait = toolWaitLLM
-	}
-	ctx, cancel := context.WithTimeout(ctx, wait)
+	ctx, cancel := context.WithTimeout(ctx, s.llmWait())
 	defer cancel()
 	tools := make([]*bot.Tool, len(matches))
 	for i, m := range matches {

@@ -158,7 +158,7 @@ func buildToolIndex(tools []*Tool, v ToolVocabulary, base *ToolIndex) *ToolIndex
 	ix.addCategories()
 	ix.weigh()
 	ix.weighBM25()
-	ix.scratch.New = func() any { return newSearchScratch(len(ix.phrases), len(ix.tools)) }
+	ix.scratch.New = func() any { return newSearchScratch(len(ix.phrases), len(ix.tools), len(ix.termText)) }
 	return ix
 }
 

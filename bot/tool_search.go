@@ -163,10 +163,12 @@ type searchScratch struct {
 	tf, catTF, altTF []float64
 	touched          []int32
 	idf              []float64
+	termW            []float64 // term -> the best weight the query gives it
+	terms            []int32   // terms given a weight
 }
 
-func newSearchScratch(phrases, tools int) *searchScratch {
-	return &searchScratch{phraseAt: make([]int32, phrases), toolAt: make([]int32, tools)}
+func newSearchScratch(phrases, tools, terms int) *searchScratch {
+	return &searchScratch{phraseAt: make([]int32, phrases), toolAt: make([]int32, tools), termW: make([]float64, terms)}
 }
 
 func (sc *searchScratch) reset() {
@@ -240,17 +242,22 @@ func (s *toolScore) reason() int32 {
 // of the query it covers, weighted by idf, times how much of the phrase
 // the query covers.
 func (ix *ToolIndex) scoreNeeds(q []queryTerm, total float64, lang Lang, sc *searchScratch) {
-	var alts []termWeight // every term the query stands for, with its best weight
+	// Every term the query stands for, with its best weight.
+	defer func() {
+		for _, t := range sc.terms {
+			sc.termW[t] = 0
+		}
+		sc.terms = sc.terms[:0]
+	}()
 	for i, qt := range q {
 		if qt.taken {
 			continue
 		}
 		for _, a := range qt.alts {
-			if j := slices.IndexFunc(alts, func(b termWeight) bool { return b.term == a.term }); j >= 0 {
-				alts[j].w = max(alts[j].w, a.w)
-			} else {
-				alts = append(alts, a)
+			if sc.termW[a.term] == 0 {
+				sc.terms = append(sc.terms, a.term)
 			}
+			sc.termW[a.term] = max(sc.termW[a.term], a.w)
 			for _, p := range ix.postings[a.term] {
 				at := sc.phraseAt[p]
 				if at == 0 {
@@ -272,12 +279,7 @@ func (ix *ToolIndex) scoreNeeds(q []queryTerm, total float64, lang Lang, sc *sea
 			qCover += q[i].mass * w
 		}
 		for _, t := range ph.terms {
-			for _, a := range alts {
-				if a.term == t {
-					pCover += ix.idf[t] * a.w
-					break
-				}
-			}
+			pCover += ix.idf[t] * sc.termW[t]
 		}
 		qCover /= total
 		pCover /= ph.mass

@@ -45,7 +45,13 @@ func growCatalogue(tools []*bot.Tool, n int) []*bot.Tool {
 // entries, and reports the median and 99th percentile latency.
 func BenchmarkToolQuery(b *testing.B) {
 	ix := bot.NewToolIndex(growCatalogue(MustReadTools(b), 10000), MustReadVocabulary(b))
-	cases := mustReadRelevance(b, "testdata/relevance.json")
+	for _, set := range []string{"needs", "situations"} {
+		file := map[string]string{"needs": "testdata/relevance.json", "situations": "testdata/situations.json"}[set]
+		b.Run(set, func(b *testing.B) { benchmarkToolQuery(b, ix, mustReadRelevance(b, file)) })
+	}
+}
+
+func benchmarkToolQuery(b *testing.B, ix *bot.ToolIndex, cases []relevanceCase) {
 	durations := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

@@ -28,8 +28,19 @@ type Tool struct {
 	AdminDifficulty int      `json:"admin_difficulty"` // 1 easy .. 3 hard, for whoever installs it
 	Mobile          bool     `json:"mobile"`
 	Website         string   `json:"website"`
-	Source          string   `json:"source"`  // where its facts come from
-	Checked         string   `json:"checked"` // when they were checked, YYYY-MM-DD
+	Source          string   `json:"source"`          // where its facts come from
+	Checked         string   `json:"checked"`         // when they were checked, YYYY-MM-DD
+	Hosts           []Host   `json:"hosts,omitempty"` // ethical hosts offering it, to use it without installing
+}
+
+// Host is an ethical host (a member of the CHATONS collective, a
+// non-profit...) offering a tool as a service, with where that fact comes
+// from and when it was checked.
+type Host struct {
+	Name    string `json:"name"`
+	URL     string `json:"url"`
+	Source  string `json:"source"`
+	Checked string `json:"checked"` // YYYY-MM-DD
 }
 
 // Phrases are words and phrases in French and English.
@@ -82,6 +93,7 @@ const (
 	MaxToolURL      = 300
 	MaxFeedback     = 500
 	MaxToolReplaces = 20
+	MaxToolHosts    = 10
 )
 
 var (
@@ -176,10 +188,28 @@ func (t *Tool) Validate() (field string, err error) {
 	case t.Source == "" || utf8.RuneCountInString(t.Source) > MaxToolURL:
 		return "source", Errorf(EINVALID, "tool.error.source", "max", MaxToolURL)
 	}
-	if _, err := time.Parse(time.DateOnly, t.Checked); err != nil || !toolDatePattern.MatchString(t.Checked) {
+	if !validDate(t.Checked) {
 		return "checked", Errorf(EINVALID, "tool.error.checked")
 	}
+	if len(t.Hosts) > MaxToolHosts {
+		return "hosts", Errorf(EINVALID, "tool.error.hosts", "max", MaxToolHosts)
+	}
+	for i := range t.Hosts {
+		h := &t.Hosts[i]
+		h.Name, h.URL = strings.TrimSpace(h.Name), strings.TrimSpace(h.URL)
+		h.Source, h.Checked = strings.TrimSpace(h.Source), strings.TrimSpace(h.Checked)
+		if h.Name == "" || utf8.RuneCountInString(h.Name) > MaxToolName || strings.ContainsAny(h.Name, ";|") ||
+			!webAddress(h.URL) || h.Source == "" || utf8.RuneCountInString(h.Source) > MaxToolURL ||
+			strings.ContainsAny(h.Source, ";|") || !validDate(h.Checked) {
+			return "hosts", Errorf(EINVALID, "tool.error.host", "name", h.Name)
+		}
+	}
 	return "", nil
+}
+
+func validDate(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil && toolDatePattern.MatchString(s)
 }
 
 func webAddress(s string) bool {
@@ -236,6 +266,18 @@ type Catalogue interface {
 	// this process or another (an import from the terminal). Called before
 	// each search to know whether the index must be rebuilt.
 	CatalogueVersion(ctx context.Context) (int64, error)
+	// Vocabulary returns the words of each category and the situations
+	// that call for it. Called once, to build the search index.
+	Vocabulary(ctx context.Context) (ToolVocabulary, error)
+	// SharedVersion changes whenever a shared entry is added or changed
+	// (an upgrade, an import from the terminal), not when a team edits its
+	// own. Called when CatalogueVersion changed, to know whether the shared
+	// index must be rebuilt.
+	SharedVersion(ctx context.Context) (int64, error)
+	// TeamTools returns the entries a team added or edited, which stand in
+	// place of the shared ones with the same id for that team, ordered by
+	// id. Called to build the team's overlay on the shared index.
+	TeamTools(ctx context.Context, teamID string) ([]*Tool, error)
 	// Tools returns every entry a team sees, free or not, ordered by id,
 	// with the version they are at. Called to build a team's search index,
 	// and by export with teamID "".

@@ -20,7 +20,22 @@ type Assistant interface {
 	// best candidates and a deadline; on any error (a timeout, an outage,
 	// an answer it cannot read) /tool answers with the plain ranking.
 	Rerank(ctx context.Context, need string, lang Lang, candidates []*Tool) ([]Pick, error)
+	// Categorize chooses among categories those a need calls for, best
+	// first, by id. Called by /tool with a deadline when the plain ranking
+	// finds nothing that fits; ids that are not among categories are
+	// dropped, and on any error /tool answers with the plain ranking.
+	Categorize(ctx context.Context, need string, lang Lang, categories []CategoryChoice) ([]string, error)
 }
+
+// CategoryChoice is a category an assistant may choose, named in the
+// member's language.
+type CategoryChoice struct {
+	ID    string
+	Label string
+}
+
+// MaxChosenCategories caps the categories an assistant's choice ranks in.
+const MaxChosenCategories = 2
 
 // MaxPickReason caps what an assistant's reason may say.
 const MaxPickReason = 160

@@ -44,8 +44,14 @@ func growCatalogue(tools []*bot.Tool, n int) []*bot.Tool {
 // BenchmarkToolQuery measures a search of /tool on a catalogue of 10,000
 // entries, and reports the median and 99th percentile latency.
 func BenchmarkToolQuery(b *testing.B) {
-	ix := bot.NewToolIndex(growCatalogue(MustReadTools(b), 10000))
-	cases := mustReadRelevance(b)
+	ix := bot.NewToolIndex(growCatalogue(MustReadTools(b), 10000), MustReadVocabulary(b))
+	for _, set := range []string{"needs", "situations"} {
+		file := map[string]string{"needs": "testdata/relevance.json", "situations": "testdata/situations.json"}[set]
+		b.Run(set, func(b *testing.B) { benchmarkToolQuery(b, ix, mustReadRelevance(b, file)) })
+	}
+}
+
+func benchmarkToolQuery(b *testing.B, ix *bot.ToolIndex, cases []relevanceCase) {
 	durations := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -65,9 +71,9 @@ func BenchmarkToolQuery(b *testing.B) {
 
 // BenchmarkToolIndexBuild measures rebuilding the index after an edit.
 func BenchmarkToolIndexBuild(b *testing.B) {
-	tools := growCatalogue(MustReadTools(b), 10000)
+	tools, v := growCatalogue(MustReadTools(b), 10000), MustReadVocabulary(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		bot.NewToolIndex(tools)
+		bot.NewToolIndex(tools, v)
 	}
 }

@@ -15,9 +15,40 @@ func (ix *ToolIndex) Find(name string) *Tool {
 	if key == "" {
 		return nil
 	}
+	if ix.base == nil {
+		if i, ok := ix.byKey[key]; ok {
+			return ix.tools[i]
+		}
+		return ix.findNear(key)
+	}
+	// A team's own entry, then a shared one it did not replace; exact
+	// names before near ones, and none when the two disagree.
 	if i, ok := ix.byKey[key]; ok {
 		return ix.tools[i]
 	}
+	if i, ok := ix.base.byKey[key]; ok {
+		return ix.own(ix.base.tools[i])
+	}
+	own, shared := ix.findNear(key), ix.own(ix.base.findNear(key))
+	switch {
+	case own == nil:
+		return shared
+	case shared == nil || shared == own:
+		return own
+	}
+	return nil
+}
+
+// own returns the team's entry standing in place of a shared one.
+func (ix *ToolIndex) own(t *Tool) *Tool {
+	if t == nil || !ix.hidden[t.ID] {
+		return t
+	}
+	return ix.tools[ix.byKey[toolKey(t.ID)]]
+}
+
+// findNear finds an entry by the start of its name or one or two typos.
+func (ix *ToolIndex) findNear(key string) *Tool {
 	if t := ix.findByWord(key); t != nil {
 		return t
 	}
@@ -71,6 +102,13 @@ func (ix *ToolIndex) findByWord(key string) *Tool {
 func (ix *ToolIndex) Alternatives(service string) []*Tool {
 	key := toolKey(service)
 	var out []*Tool
+	if ix.base != nil {
+		for _, t := range ix.base.Alternatives(service) {
+			if !ix.hidden[t.ID] {
+				out = append(out, t)
+			}
+		}
+	}
 	for _, t := range ix.tools {
 		if !t.Free {
 			continue
@@ -100,7 +138,7 @@ func (ix *ToolIndex) Category(name string) string {
 		if strings.Join(toolTerms(strings.ReplaceAll(c, "-", " ")), " ") == terms {
 			return c
 		}
-		words := toolCategoryWords[c]
+		words := ix.vocabulary[c].Names
 		for _, p := range append(slices.Clone(words.FR), words.EN...) {
 			if strings.Join(toolTerms(p), " ") == terms {
 				return c
@@ -113,6 +151,13 @@ func (ix *ToolIndex) Category(name string) string {
 // InCategory returns the free tools of a category, by name.
 func (ix *ToolIndex) InCategory(category string) []*Tool {
 	var out []*Tool
+	if ix.base != nil {
+		for _, t := range ix.base.InCategory(category) {
+			if !ix.hidden[t.ID] {
+				out = append(out, t)
+			}
+		}
+	}
 	for _, t := range ix.tools {
 		if t.Free && slices.Contains(t.Categories, category) {
 			out = append(out, t)
@@ -125,6 +170,16 @@ func (ix *ToolIndex) InCategory(category string) []*Tool {
 // CategoryCounts returns how many free tools each category holds.
 func (ix *ToolIndex) CategoryCounts() map[string]int {
 	counts := map[string]int{}
+	if ix.base != nil {
+		counts = ix.base.CategoryCounts()
+		for _, t := range ix.base.tools {
+			if t.Free && ix.hidden[t.ID] {
+				for _, c := range t.Categories {
+					counts[c]--
+				}
+			}
+		}
+	}
 	for _, t := range ix.tools {
 		if t.Free {
 			for _, c := range t.Categories {
@@ -135,12 +190,17 @@ func (ix *ToolIndex) CategoryCounts() map[string]int {
 	return counts
 }
 
-// ToolFinder keeps each team's search index, rebuilding it when the
-// catalogue's version changes, whoever changed it.
+// ToolFinder keeps one search index of the shared catalogue, and for
+// each team that added or edited entries, an overlay of them on it. An
+// import rebuilds the shared index once; a team's edit rebuilds its small
+// overlay only.
 type ToolFinder struct {
-	store   Catalogue
-	mu      sync.Mutex
-	indexes map[string]versionedIndex // by team id
+	store      Catalogue
+	mu         sync.Mutex
+	vocabulary ToolVocabulary
+	shared     versionedIndex            // at the shared version
+	seen       int64                     // the catalogue version the shared one was read at
+	teams      map[string]versionedIndex // by team id, at the catalogue version
 }
 
 type versionedIndex struct {
@@ -150,7 +210,7 @@ type versionedIndex struct {
 
 // NewToolFinder returns a finder over the catalogue.
 func NewToolFinder(c Catalogue) *ToolFinder {
-	return &ToolFinder{store: c, indexes: map[string]versionedIndex{}}
+	return &ToolFinder{store: c, seen: -1, teams: map[string]versionedIndex{}}
 }
 
 // Index returns the index of the catalogue as the team sees it now.
@@ -161,16 +221,95 @@ func (f *ToolFinder) Index(ctx context.Context, teamID string) (*ToolIndex, erro
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if vi, ok := f.indexes[teamID]; ok && vi.version == v {
+	if vi, ok := f.teams[teamID]; ok && vi.version == v {
 		return vi.index, nil
 	}
-	tools, v, err := f.store.Tools(ctx, teamID)
+	if f.vocabulary == nil {
+		if f.vocabulary, err = f.store.Vocabulary(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if f.seen != v {
+		sv, err := f.store.SharedVersion(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if f.shared.index == nil || f.shared.version != sv {
+			tools, _, err := f.store.Tools(ctx, "")
+			if err != nil {
+				return nil, err
+			}
+			f.shared = versionedIndex{version: sv, index: NewToolIndex(tools, f.vocabulary)}
+			clear(f.teams)
+		}
+		f.seen = v
+	}
+	own, err := f.store.TeamTools(ctx, teamID)
 	if err != nil {
 		return nil, err
 	}
-	ix := NewToolIndex(tools)
-	f.indexes[teamID] = versionedIndex{version: v, index: ix}
+	ix := f.shared.index.WithOverlay(own)
+	f.teams[teamID] = versionedIndex{version: v, index: ix}
 	return ix, nil
+}
+
+// RankWithin answers a need within categories an assistant chose (ids
+// among ToolCategories; others are ignored): the tools of those
+// categories the plain ranking scored, best first, then the others of
+// the categories, easier first. Only catalogue entries, never more than
+// limit.
+func (ix *ToolIndex) RankWithin(query string, lang Lang, categories []string, limit int) []ToolMatch {
+	var cats []string
+	for _, c := range categories {
+		if slices.Contains(ToolCategories, c) && !slices.Contains(cats, c) && len(cats) < MaxChosenCategories {
+			cats = append(cats, c)
+		}
+	}
+	in := func(t *Tool) string {
+		for _, c := range cats {
+			if slices.Contains(t.Categories, c) {
+				return c
+			}
+		}
+		return ""
+	}
+	var out []ToolMatch
+	seen := map[string]bool{}
+	for _, m := range ix.Search(query, lang, 50) {
+		if c := in(m.Tool); c != "" && len(out) < limit {
+			m.Guess, m.Need, m.Category, m.Replaces = false, "", c, ""
+			out = append(out, m)
+			seen[m.Tool.ID] = true
+		}
+	}
+	for _, c := range cats {
+		rest := ix.InCategory(c)
+		sort.SliceStable(rest, func(i, j int) bool { return rest[i].UserDifficulty < rest[j].UserDifficulty })
+		for _, t := range rest {
+			if len(out) < limit && !seen[t.ID] {
+				out = append(out, ToolMatch{Tool: t, Category: c})
+				seen[t.ID] = true
+			}
+		}
+	}
+	return out
+}
+
+// NamesUnreplaced tells whether a query names a proprietary service that
+// no free tool of the catalogue replaces: then nothing is to be guessed.
+func (ix *ToolIndex) NamesUnreplaced(query string) bool {
+	var q []queryTerm
+	for _, w := range toolWords(withoutMentions(query)) {
+		if !toolStopwords[w] && len(q) < maxQueryTerms {
+			q = append(q, ix.queryTerm(w))
+		}
+	}
+	for _, n := range ix.namedServices(q) {
+		if len(ix.services[n].tools) == 0 && len(ix.Alternatives(ix.services[n].name)) == 0 {
+			return true
+		}
+	}
+	return ix.base != nil && ix.base.NamesUnreplaced(query)
 }
 
 // Boost raises a little the tools that teams of this server use, as their

@@ -10,17 +10,25 @@ import (
 // member's own words. It is built in memory from the entries and rebuilt
 // when the catalogue changes; a search reads it without locks.
 type ToolIndex struct {
-	tools    []*Tool
-	byKey    map[string]int // id and name, as folded words
-	terms    map[string]int32
-	termText []string
-	idf      []float64
-	postings [][]int32 // term -> phrases holding it
-	phrases  []toolPhrase
-	services []toolService
-	named    [][]int32          // term -> services whose name holds it
-	grams    map[string][]int32 // trigram -> terms, for typos
-	scratch  sync.Pool          // of *searchScratch
+	tools      []*Tool
+	vocabulary ToolVocabulary
+	byKey      map[string]int // id and name, as folded words
+	terms      map[string]int32
+	termText   []string
+	idf        []float64
+	postings   [][]int32 // term -> phrases holding it
+	phrases    []toolPhrase
+	services   []toolService
+	named      [][]int32          // term -> services whose name holds it
+	grams      map[string][]int32 // trigram -> terms, for typos
+	scratch    sync.Pool          // of *searchScratch
+	bm         bm25Index
+	pdf        []int32 // term -> free tools with a phrase holding it
+	free       int     // free tools
+	// An overlay holds a team's own entries over a shared index (base),
+	// whose entries with the same ids (hidden) the team does not see.
+	base   *ToolIndex
+	hidden map[string]bool
 }
 
 type phraseKind uint8
@@ -63,13 +71,37 @@ const (
 	replacesBoost                    = 1.0       // the tool replaces the service named
 	sameCategoryBoost                = 0.1       // ... and shares its category
 	minScore                         = 0.35
+	bm25Weight                       = 0.2 // BM25F's share, beside the phrases' score
 	maxQueryTerms                    = 12
 )
 
 // NewToolIndex indexes the tools. Entries that are not free are never
 // returned by Search: they are only known as what free tools replace.
-func NewToolIndex(tools []*Tool) *ToolIndex {
-	ix := &ToolIndex{tools: tools, byKey: map[string]int{}, terms: map[string]int32{}, grams: map[string][]int32{}}
+func NewToolIndex(tools []*Tool, v ToolVocabulary) *ToolIndex {
+	return buildToolIndex(tools, v, nil)
+}
+
+// WithOverlay returns the index a team searches: this shared index, with
+// the team's own entries added or standing in place of shared ones with
+// the same id. Only the team's entries are indexed again, weighed with
+// the shared index's statistics, so that a team's edit costs little time
+// and memory whatever the size of the shared catalogue.
+func (ix *ToolIndex) WithOverlay(own []*Tool) *ToolIndex {
+	if len(own) == 0 {
+		return ix
+	}
+	o := buildToolIndex(own, ix.vocabulary, ix)
+	o.hidden = map[string]bool{}
+	for _, t := range own {
+		if _, ok := ix.byKey[toolKey(t.ID)]; ok {
+			o.hidden[t.ID] = true
+		}
+	}
+	return o
+}
+
+func buildToolIndex(tools []*Tool, v ToolVocabulary, base *ToolIndex) *ToolIndex {
+	ix := &ToolIndex{tools: tools, vocabulary: v, base: base, byKey: map[string]int{}, terms: map[string]int32{}, grams: map[string][]int32{}}
 	serviceAt := map[string]int{}
 	service := func(name string) int {
 		key := toolKey(name)
@@ -84,6 +116,8 @@ func NewToolIndex(tools []*Tool) *ToolIndex {
 		serviceAt[key] = len(ix.services) - 1
 		return len(ix.services) - 1
 	}
+	ix.bm.length = make([][toolFields]uint16, len(tools))
+	ix.bm.inCategory = make([][]int32, len(ToolCategories))
 	for i, t := range tools {
 		ix.byKey[toolKey(t.ID)] = i
 		ix.byKey[toolKey(t.Name)] = i
@@ -92,12 +126,24 @@ func NewToolIndex(tools []*Tool) *ToolIndex {
 			continue
 		}
 		ix.addPhrase(i, namePhrase, "", t.Name, "")
+		ix.bm.free++
+		ix.addField(i, fieldName, "", t.Name)
+		ix.addField(i, fieldNeeds, French, t.Needs.FR...)
+		ix.addField(i, fieldNeeds, English, t.Needs.EN...)
+		ix.addField(i, fieldReplaces, "", t.Replaces...)
+		ix.addField(i, fieldDescription, French, t.Description.FR)
+		ix.addField(i, fieldDescription, English, t.Description.EN)
+		for _, c := range t.Categories {
+			if k := slices.Index(ToolCategories, c); k >= 0 {
+				ix.bm.inCategory[k] = append(ix.bm.inCategory[k], int32(i))
+			}
+		}
 		for _, l := range []Lang{French, English} {
 			for _, p := range t.Needs.In(l) {
 				ix.addPhrase(i, needPhrase, l, p, "")
 			}
 			for _, c := range t.Categories {
-				for _, p := range toolCategoryWords[c].In(l) {
+				for _, p := range v[c].Names.In(l) {
 					ix.addPhrase(i, categoryPhrase, l, p, c)
 				}
 			}
@@ -109,8 +155,10 @@ func NewToolIndex(tools []*Tool) *ToolIndex {
 			}
 		}
 	}
+	ix.addCategories()
 	ix.weigh()
-	ix.scratch.New = func() any { return newSearchScratch(len(ix.phrases), len(ix.tools)) }
+	ix.weighBM25()
+	ix.scratch.New = func() any { return newSearchScratch(len(ix.phrases), len(ix.tools), len(ix.termText)) }
 	return ix
 }
 
@@ -122,6 +170,8 @@ func (ix *ToolIndex) intern(term string) int32 {
 	ix.terms[term] = id
 	ix.termText = append(ix.termText, term)
 	ix.postings = append(ix.postings, nil)
+	ix.bm.fields = append(ix.bm.fields, nil)
+	ix.bm.categories = append(ix.bm.categories, nil)
 	ix.named = append(ix.named, nil)
 	for _, g := range toolTrigrams(term) {
 		ix.grams[g] = append(ix.grams[g], id)
@@ -131,7 +181,7 @@ func (ix *ToolIndex) intern(term string) int32 {
 
 func (ix *ToolIndex) addPhrase(tool int, kind phraseKind, l Lang, text, category string) {
 	p := toolPhrase{tool: int32(tool), kind: kind, lang: l, text: text, category: category}
-	for _, t := range toolTerms(text) {
+	for _, t := range toolTermsIn(text, l) {
 		id := ix.intern(t)
 		if !slices.Contains(p.terms, id) {
 			p.terms = append(p.terms, id)
@@ -166,9 +216,21 @@ func (ix *ToolIndex) weigh() {
 			}
 		}
 	}
+	ix.free = free
+	ix.pdf = make([]int32, len(df))
 	ix.idf = make([]float64, len(df))
 	for id, n := range df {
-		ix.idf[id] = math.Log(1 + float64(free+1)/float64(n+1))
+		ix.pdf[id] = int32(n)
+		if ix.base != nil {
+			if b, ok := ix.base.terms[ix.termText[id]]; ok {
+				n += int(ix.base.pdf[b])
+			}
+		}
+		all := free
+		if ix.base != nil {
+			all += ix.base.free
+		}
+		ix.idf[id] = math.Log(1 + float64(all+1)/float64(n+1))
 	}
 	for i := range ix.phrases {
 		for _, t := range ix.phrases[i].terms {

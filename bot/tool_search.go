@@ -1,6 +1,9 @@
 package bot
 
-import "slices"
+import (
+	"slices"
+	"sort"
+)
 
 // ToolMatch is a tool found for a need, with why it fits.
 type ToolMatch struct {
@@ -10,6 +13,7 @@ type ToolMatch struct {
 	Category  string // the category that matched, when no need did
 	Replaces  string // the service the member named that this tool replaces
 	Explained string // why it fits, as a language model said it, "" without one
+	Guess     bool   // no need phrase nor replaced service fits: only the words around them do
 }
 
 // queryTerm is a word of the query with the index terms it stands for.
@@ -29,14 +33,27 @@ type termWeight struct {
 // limit, best first; none when nothing fits. lang is the member's
 // language, whose phrases weigh a little more and give the reasons.
 func (ix *ToolIndex) Search(query string, lang Lang, limit int) []ToolMatch {
-	words := toolTerms(withoutMentions(query))
+	out := ix.search(query, lang, limit)
+	if ix.base == nil {
+		return out
+	}
+	for _, m := range ix.base.search(query, lang, limit+len(ix.hidden)) {
+		if !ix.hidden[m.Tool.ID] {
+			out = append(out, m)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return better(out[i], out[j]) })
+	return out[:min(len(out), limit)]
+}
+
+func (ix *ToolIndex) search(query string, lang Lang, limit int) []ToolMatch {
 	var q []queryTerm
 	seen := map[string]bool{}
-	for _, w := range words {
-		if seen[w] || len(q) == maxQueryTerms {
+	for _, w := range toolWords(withoutMentions(query)) {
+		if toolStopwords[w] || seen[stemToolWord(w)] || len(q) == maxQueryTerms {
 			continue
 		}
-		seen[w] = true
+		seen[stemToolWord(w)] = true
 		q = append(q, ix.queryTerm(w))
 	}
 	if len(q) == 0 {
@@ -61,6 +78,8 @@ func (ix *ToolIndex) Search(query string, lang Lang, limit int) []ToolMatch {
 	sc.words = len(q)
 	if total > 0 {
 		ix.scoreNeeds(q, total, lang, sc)
+		sc.idf = append(sc.idf, make([]float64, len(q))...)
+		ix.scoreBM25(q, sc)
 	}
 	for _, n := range named {
 		svc := ix.services[n]
@@ -82,10 +101,14 @@ func (ix *ToolIndex) Search(query string, lang Lang, limit int) []ToolMatch {
 		if s.best > 0 {
 			total += coverBonus*(sc.covered(q, s)-s.bestCover) + phraseBonus*float64(min(s.needs, 6))
 		}
+		// A tool no need phrase nor service fits is only a guess, from
+		// the words of its fields and its categories' situations.
+		guess := total < minScore
+		total += bm25Weight * s.bm25
 		if total < minScore {
 			continue
 		}
-		m := ToolMatch{Tool: ix.tools[s.tool], Score: total, Replaces: s.replaces}
+		m := ToolMatch{Tool: ix.tools[s.tool], Score: total, Replaces: s.replaces, Guess: guess}
 		i := len(out)
 		for i > 0 && better(m, out[i-1]) {
 			i--
@@ -110,8 +133,11 @@ func (ix *ToolIndex) Search(query string, lang Lang, limit int) []ToolMatch {
 	return out
 }
 
-// better orders matches: by score, then the easier for members, then by id.
+// better orders matches: what fits before guesses, by score, then the easier for members, then by id.
 func better(a, b ToolMatch) bool {
+	if a.Guess != b.Guess {
+		return !a.Guess
+	}
 	if a.Score != b.Score {
 		return a.Score > b.Score
 	}
@@ -131,10 +157,18 @@ type searchScratch struct {
 	toolAt   []int32   // tool -> 1 + its place in scores
 	scores   []toolScore
 	cover    []float64 // per tool scored, per query word: the best weight it matched in the tool
+	// BM25F, per tool scored and query word: the weighted term frequency
+	// in the tool's fields, in its categories' vocabulary, and of the
+	// alternative being read; per query word, its idf.
+	tf, catTF, altTF []float64
+	touched          []int32
+	idf              []float64
+	termW            []float64 // term -> the best weight the query gives it
+	terms            []int32   // terms given a weight
 }
 
-func newSearchScratch(phrases, tools int) *searchScratch {
-	return &searchScratch{phraseAt: make([]int32, phrases), toolAt: make([]int32, tools)}
+func newSearchScratch(phrases, tools, terms int) *searchScratch {
+	return &searchScratch{phraseAt: make([]int32, phrases), toolAt: make([]int32, tools), termW: make([]float64, terms)}
 }
 
 func (sc *searchScratch) reset() {
@@ -145,6 +179,7 @@ func (sc *searchScratch) reset() {
 		sc.toolAt[s.tool] = 0
 	}
 	sc.hits, sc.weights, sc.scores, sc.cover = sc.hits[:0], sc.weights[:0], sc.scores[:0], sc.cover[:0]
+	sc.tf, sc.catTF, sc.altTF, sc.idf = sc.tf[:0], sc.catTF[:0], sc.altTF[:0], sc.idf[:0]
 }
 
 // score returns the score of a tool, new when the search had not met it.
@@ -154,6 +189,9 @@ func (sc *searchScratch) score(tool int32) *toolScore {
 	}
 	sc.scores = append(sc.scores, toolScore{tool: tool, cover: len(sc.cover), bestPhrase: -1, bestInLang: -1})
 	sc.cover = append(sc.cover, make([]float64, sc.words)...)
+	sc.tf = append(sc.tf, make([]float64, sc.words)...)
+	sc.catTF = append(sc.catTF, make([]float64, sc.words)...)
+	sc.altTF = append(sc.altTF, make([]float64, sc.words)...)
 	sc.toolAt[tool] = int32(len(sc.scores))
 	return &sc.scores[len(sc.scores)-1]
 }
@@ -184,7 +222,8 @@ type toolScore struct {
 	cover           int // where its cover starts in searchScratch.cover
 	bonus           float64
 	replaces        string
-	needs           int // need phrases that matched: the more, the closer the tool is to the need
+	needs           int     // need phrases that matched: the more, the closer the tool is to the need
+	bm25            float64 // its BM25F score
 }
 
 // reason returns the phrase that explains the match: the best one in the
@@ -203,17 +242,22 @@ func (s *toolScore) reason() int32 {
 // of the query it covers, weighted by idf, times how much of the phrase
 // the query covers.
 func (ix *ToolIndex) scoreNeeds(q []queryTerm, total float64, lang Lang, sc *searchScratch) {
-	var alts []termWeight // every term the query stands for, with its best weight
+	// Every term the query stands for, with its best weight.
+	defer func() {
+		for _, t := range sc.terms {
+			sc.termW[t] = 0
+		}
+		sc.terms = sc.terms[:0]
+	}()
 	for i, qt := range q {
 		if qt.taken {
 			continue
 		}
 		for _, a := range qt.alts {
-			if j := slices.IndexFunc(alts, func(b termWeight) bool { return b.term == a.term }); j >= 0 {
-				alts[j].w = max(alts[j].w, a.w)
-			} else {
-				alts = append(alts, a)
+			if sc.termW[a.term] == 0 {
+				sc.terms = append(sc.terms, a.term)
 			}
+			sc.termW[a.term] = max(sc.termW[a.term], a.w)
 			for _, p := range ix.postings[a.term] {
 				at := sc.phraseAt[p]
 				if at == 0 {
@@ -235,12 +279,7 @@ func (ix *ToolIndex) scoreNeeds(q []queryTerm, total float64, lang Lang, sc *sea
 			qCover += q[i].mass * w
 		}
 		for _, t := range ph.terms {
-			for _, a := range alts {
-				if a.term == t {
-					pCover += ix.idf[t] * a.w
-					break
-				}
-			}
+			pCover += ix.idf[t] * sc.termW[t]
 		}
 		qCover /= total
 		pCover /= ph.mass

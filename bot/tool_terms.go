@@ -12,21 +12,39 @@ import (
 // two letters away.
 func (ix *ToolIndex) queryTerm(w string) queryTerm {
 	var qt queryTerm
-	if id, ok := ix.terms[w]; ok {
-		qt.alts = append(qt.alts, termWeight{term: id, w: 1})
-		qt.mass = ix.idf[id]
+	add := func(id int32, weight float64, typo bool) {
+		for i, a := range qt.alts {
+			if a.term == id {
+				if weight > a.w {
+					qt.alts[i].w, qt.alts[i].typo = weight, typo
+				}
+				return
+			}
+		}
+		qt.alts = append(qt.alts, termWeight{term: id, w: weight, typo: typo})
 	}
-	for _, syn := range toolSynonyms[w] {
-		if id, ok := ix.terms[syn]; ok {
-			qt.alts = append(qt.alts, termWeight{term: id, w: synonymWeight})
-			qt.mass = max(qt.mass, ix.idf[id])
+	stems := queryStems(w)
+	for _, s := range stems {
+		if id, ok := ix.terms[s]; ok {
+			add(id, 1, false)
+		}
+	}
+	for _, syn := range toolSynonyms[stemToolWord(w)] {
+		for _, s := range queryStems(syn) {
+			if id, ok := ix.terms[s]; ok {
+				add(id, synonymWeight, false)
+			}
 		}
 	}
 	if len(qt.alts) == 0 {
-		qt.alts = ix.typos(w)
-		for _, a := range qt.alts {
-			qt.mass = max(qt.mass, ix.idf[a.term])
+		for _, s := range stems {
+			for _, a := range ix.typos(s) {
+				add(a.term, a.w, true)
+			}
 		}
+	}
+	for _, a := range qt.alts {
+		qt.mass = max(qt.mass, ix.idf[a.term])
 	}
 	if len(qt.alts) == 0 {
 		// A word the catalogue does not know still counts, a little.

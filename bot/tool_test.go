@@ -64,7 +64,7 @@ func TestNewFeedbackIsQuiet(t *testing.T) {
 }
 
 func TestToolSearchForgivesTheWayPeopleType(t *testing.T) {
-	ix := bot.NewToolIndex(MustReadTools(t))
+	ix := MustToolIndex(t)
 	for _, c := range []struct {
 		query string
 		lang  bot.Lang
@@ -95,7 +95,7 @@ func TestToolSearchForgivesTheWayPeopleType(t *testing.T) {
 }
 
 func TestToolIndexFinds(t *testing.T) {
-	ix := bot.NewToolIndex(MustReadTools(t))
+	ix := MustToolIndex(t)
 	for name, want := range map[string]string{"jitsi meet": "jitsi-meet", "Jitsi-Meet": "jitsi-meet", "Nextclod": "nextcloud",
 		"Framadate": "framadate", "google drive": "google-drive", "jitsi": "jitsi-meet", "Garradin": "paheko"} {
 		if got := ix.Find(name); got == nil || got.ID != want {
@@ -128,5 +128,25 @@ func TestApplyPicksDropsWhatIsNotACandidate(t *testing.T) {
 	}
 	if strings.Join(ids, " ") != "c:Simple. a: b:" {
 		t.Errorf("got %v, want c (with its reason), a (reason with a link dropped), b", ids)
+	}
+}
+
+// A host must say who it is, where, and when and from where that was checked.
+func TestToolHostsAreChecked(t *testing.T) {
+	tool := *MustReadTools(t)[0]
+	tool.Hosts = []bot.Host{{Name: "Zaclys", URL: "https://www.zaclys.com", Source: "https://www.chatons.org", Checked: "2026-11-25"}}
+	if field, err := tool.Validate(); err != nil {
+		t.Fatalf("a good host: got %s %v, want none", field, err)
+	}
+	for _, h := range []bot.Host{
+		{Name: "Zaclys", URL: "zaclys.com", Source: "https://www.chatons.org", Checked: "2026-11-25"},
+		{Name: "Zaclys", URL: "https://www.zaclys.com", Source: "", Checked: "2026-11-25"},
+		{Name: "Zaclys", URL: "https://www.zaclys.com", Source: "https://www.chatons.org", Checked: "25/11/2026"},
+		{Name: "", URL: "https://www.zaclys.com", Source: "https://www.chatons.org", Checked: "2026-11-25"},
+	} {
+		tool.Hosts = []bot.Host{h}
+		if field, _ := tool.Validate(); field != "hosts" {
+			t.Errorf("%+v: got field %q at fault, want hosts", h, field)
+		}
 	}
 }

@@ -3,19 +3,56 @@ package bot
 import (
 	"strings"
 	"unicode"
+
+	"github.com/blevesearch/snowballstem"
+	"github.com/blevesearch/snowballstem/english"
+	"github.com/blevesearch/snowballstem/french"
 )
 
 // toolTerms turns what someone typed into search terms: lower case, no
 // accents, no elided articles, no stopwords, plurals and common endings of
 // French and English words removed, so that "Partagés", "partager" and
 // "partage" give the same term.
-func toolTerms(s string) []string {
+func toolTerms(s string) []string { return toolTermsIn(s, "") }
+
+// toolTermsIn turns a text written in language l into search terms,
+// stemmed by the Snowball stemmer of l; words of no language (names) are
+// only stripped of their plural marks.
+func toolTermsIn(s string, l Lang) []string {
 	var out []string
 	for _, w := range toolWords(s) {
 		if toolStopwords[w] {
 			continue
 		}
-		out = append(out, stemToolWord(w))
+		out = append(out, stemIn(w, l))
+	}
+	return out
+}
+
+// stemIn stems a word of language l ("" for none). Accents are folded
+// before, so that a word typed without them gives the same stem.
+func stemIn(w string, l Lang) string {
+	if l == "" || len(w) <= 3 || strings.IndexFunc(w, unicode.IsDigit) >= 0 {
+		return stemToolWord(w)
+	}
+	env := snowballstem.NewEnv(w)
+	if l == French {
+		french.Stem(env)
+	} else {
+		english.Stem(env)
+	}
+	return env.Current()
+}
+
+// queryStems are the terms a word of a query may stand for, as it is not
+// known which language it is in: its stems in French, in English, and
+// without plural marks (for names).
+func queryStems(w string) []string {
+	out := []string{stemToolWord(w)}
+	for _, l := range []Lang{French, English} {
+		if s := stemIn(w, l); s != out[0] && (len(out) == 1 || s != out[1]) {
+			out = append(out, s)
+		}
 	}
 	return out
 }
@@ -109,7 +146,8 @@ func toolSet(words string) map[string]bool {
 }
 
 // toolSynonyms groups words that mean the same need. A query word finds
-// the others at a slightly lower weight.
+// the others at a slightly lower weight. Keys are words without plural
+// marks, values the words as written.
 var toolSynonyms = toolSynonymTable(
 	"visio visioconference videoconference videoconferencing webinaire webinar",
 	"telephone phone tel dial smartphone",
@@ -147,47 +185,14 @@ var toolSynonyms = toolSynonymTable(
 func toolSynonymTable(groups ...string) map[string][]string {
 	m := map[string][]string{}
 	for _, g := range groups {
-		var terms []string
-		for _, w := range strings.Fields(g) {
-			terms = append(terms, stemToolWord(w))
-		}
-		for _, t := range terms {
-			for _, u := range terms {
-				if u != t {
-					m[t] = append(m[t], u)
+		words := strings.Fields(g)
+		for _, w := range words {
+			for _, u := range words {
+				if u != w {
+					m[stemToolWord(w)] = append(m[stemToolWord(w)], u)
 				}
 			}
 		}
 	}
 	return m
-}
-
-// toolCategoryWords are the words that name each category, searched like
-// a need of lower weight by every tool of the category.
-var toolCategoryWords = map[string]Phrases{
-	"files":              {FR: []string{"fichiers", "documents", "stockage"}, EN: []string{"files", "documents", "storage"}},
-	"writing":            {FR: []string{"écriture collaborative", "rédaction"}, EN: []string{"collaborative writing", "writing"}},
-	"office":             {FR: []string{"bureautique", "traitement de texte", "tableur"}, EN: []string{"office suite", "word processor", "spreadsheet"}},
-	"chat":               {FR: []string{"messagerie", "discussion", "chat"}, EN: []string{"chat", "messaging"}},
-	"mailing-lists":      {FR: []string{"liste de diffusion", "mail"}, EN: []string{"mailing list", "email"}},
-	"video-meetings":     {FR: []string{"visioconférence", "visio", "réunion à distance"}, EN: []string{"video meetings", "remote meeting"}},
-	"scheduling":         {FR: []string{"agenda", "date", "planning"}, EN: []string{"calendar", "scheduling", "date"}},
-	"voting":             {FR: []string{"vote", "décision"}, EN: []string{"voting", "decision"}},
-	"project-boards":     {FR: []string{"gestion de projet", "tableau kanban", "tâches"}, EN: []string{"project management", "kanban board", "tasks"}},
-	"wiki":               {FR: []string{"wiki", "documentation", "base de connaissances"}, EN: []string{"wiki", "documentation", "knowledge base"}},
-	"newsletters":        {FR: []string{"newsletter", "lettre d'information"}, EN: []string{"newsletter"}},
-	"website":            {FR: []string{"site web", "blog"}, EN: []string{"website", "blog"}},
-	"social-networks":    {FR: []string{"réseau social"}, EN: []string{"social network", "social media"}},
-	"events":             {FR: []string{"événements", "billetterie"}, EN: []string{"events", "ticketing"}},
-	"maps":               {FR: []string{"carte", "cartographie"}, EN: []string{"map", "mapping"}},
-	"members-accounting": {FR: []string{"adhérents", "comptabilité"}, EN: []string{"members", "accounting"}},
-	"crm":                {FR: []string{"gestion des contacts", "crm", "donateurs"}, EN: []string{"contact management", "crm", "donors"}},
-	"forms":              {FR: []string{"formulaire", "sondage", "questionnaire"}, EN: []string{"forms", "survey"}},
-	"design":             {FR: []string{"graphisme", "mise en page", "image"}, EN: []string{"graphic design", "layout", "image"}},
-	"video-editing":      {FR: []string{"montage vidéo"}, EN: []string{"video editing"}},
-	"audio":              {FR: []string{"audio", "son", "podcast"}, EN: []string{"audio", "sound", "podcast"}},
-	"passwords":          {FR: []string{"mots de passe", "sécurité"}, EN: []string{"passwords", "security"}},
-	"backups":            {FR: []string{"sauvegarde"}, EN: []string{"backup"}},
-	"self-hosting":       {FR: []string{"auto-hébergement", "serveur"}, EN: []string{"self-hosting", "server"}},
-	"desktop":            {FR: []string{"poste de travail", "ordinateur"}, EN: []string{"desktop", "computer"}},
 }

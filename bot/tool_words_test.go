@@ -43,3 +43,28 @@ func TestToolEditDistance(t *testing.T) {
 		}
 	}
 }
+
+// Text in a language is stemmed by its Snowball stemmer, accents folded
+// first so that a word typed without them gives the same stem; a query
+// word stands for its stems in both languages.
+func TestToolTermsInALanguage(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		lang Lang
+		want []string
+	}{
+		{"les réunions du bureau", French, []string{"reunion", "bureau"}},
+		{"les reunions du bureau", French, []string{"reunion", "bureau"}},
+		{"l'organisation des bénévoles", French, []string{"organis", "benevol"}},
+		{"organiser les benevoles", French, []string{"organis", "benevol"}},
+		{"the treasurer's spreadsheets", English, []string{"treasur", "spreadsheet"}},
+		{"sharing shared files", English, []string{"share", "share", "file"}},
+	} {
+		if got := toolTermsIn(c.in, c.lang); !slices.Equal(got, c.want) {
+			t.Errorf("toolTermsIn(%q, %s) = %q, want %q", c.in, c.lang, got, c.want)
+		}
+	}
+	if got := queryStems("meetings"); !slices.Contains(got, "meet") || !slices.Contains(got, "meeting") {
+		t.Errorf("queryStems(meetings) = %q, want the English stem and the plain one", got)
+	}
+}

@@ -21,6 +21,24 @@ var _ bot.Catalogue = (*DB)(nil)
 //go:embed catalogue/tools.json
 var shippedTools []byte
 
+//go:embed catalogue/vocabulary.json
+var shippedVocabulary []byte
+
+// ShippedVocabulary returns the words of each category and the
+// situations that call for it, shipped beside the catalogue.
+func ShippedVocabulary() (bot.ToolVocabulary, error) {
+	var v bot.ToolVocabulary
+	if err := json.Unmarshal(shippedVocabulary, &v); err != nil {
+		return nil, fmt.Errorf("shipped vocabulary: %w", err)
+	}
+	return v, nil
+}
+
+// Vocabulary implements bot.Catalogue: the shipped vocabulary.
+func (d *DB) Vocabulary(ctx context.Context) (bot.ToolVocabulary, error) {
+	return ShippedVocabulary()
+}
+
 // ShippedTools returns the catalogue shipped with this Balise.
 func ShippedTools() ([]*bot.Tool, error) {
 	var tools []*bot.Tool
@@ -70,7 +88,7 @@ func (d *DB) LoadCatalogue(ctx context.Context) (added, updated int, err error) 
 		if added+updated == 0 {
 			return nil
 		}
-		return bumpCatalogue(ctx, tx)
+		return bumpCatalogue(ctx, tx, "")
 	})
 	if err != nil {
 		return 0, 0, fmt.Errorf("load catalogue: %w", err)
@@ -78,9 +96,57 @@ func (d *DB) LoadCatalogue(ctx context.Context) (added, updated int, err error) 
 	return added, updated, nil
 }
 
-func bumpCatalogue(ctx context.Context, tx *txn) error {
+// bumpCatalogue marks a change of team teamID's entries ("" for the
+// shared ones): the catalogue's version changes, and the shared version
+// too when a shared entry changed.
+func bumpCatalogue(ctx context.Context, tx *txn, teamID string) error {
 	_, err := tx.ExecContext(ctx, `UPDATE catalogue_version SET version = version + 1 WHERE id = 1`)
+	if err == nil && teamID == "" {
+		_, err = tx.ExecContext(ctx, `INSERT INTO setting (name, value) VALUES (?, '1')
+			ON CONFLICT (name) DO UPDATE SET value = CAST(value AS INTEGER) + 1`, settingSharedCatalogue)
+	}
 	return err
+}
+
+// settingSharedCatalogue is the version of the shared catalogue.
+const settingSharedCatalogue = "catalogue_shared_version"
+
+// SharedVersion implements bot.Catalogue.
+func (d *DB) SharedVersion(ctx context.Context) (int64, error) {
+	v, err := d.Setting(ctx, settingSharedCatalogue)
+	if err != nil || v == "" {
+		return 0, err
+	}
+	var n int64
+	if _, err := fmt.Sscan(v, &n); err != nil {
+		return 0, fmt.Errorf("read shared catalogue version: %w", err)
+	}
+	return n, nil
+}
+
+// TeamTools implements bot.Catalogue.
+func (d *DB) TeamTools(ctx context.Context, teamID string) ([]*bot.Tool, error) {
+	rows, err := d.r.QueryContext(ctx, `SELECT data FROM tool WHERE team_id = ? ORDER BY id`, teamID)
+	if err != nil {
+		return nil, fmt.Errorf("read team tools: %w", err)
+	}
+	defer rows.Close()
+	var tools []*bot.Tool
+	for rows.Next() {
+		var data []byte
+		if err := rows.Scan(&data); err != nil {
+			return nil, fmt.Errorf("read team tools: %w", err)
+		}
+		t := new(bot.Tool)
+		if err := json.Unmarshal(data, t); err != nil {
+			return nil, fmt.Errorf("read team tools: %w", err)
+		}
+		tools = append(tools, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read team tools: %w", err)
+	}
+	return tools, nil
 }
 
 // CatalogueVersion implements bot.Catalogue.
@@ -212,7 +278,7 @@ func (d *DB) putLocal(ctx context.Context, tx *txn, teamID string, t *bot.Tool) 
 		ON CONFLICT (team_id, id) DO UPDATE SET data = excluded.data, edited_locally = 1, updated_at = excluded.updated_at`,
 		teamID, t.ID, data, d.Now().UnixMilli())
 	if err == nil {
-		err = bumpCatalogue(ctx, tx)
+		err = bumpCatalogue(ctx, tx, teamID)
 	}
 	if err != nil {
 		return fmt.Errorf("store tool %s: %w", t.ID, err)

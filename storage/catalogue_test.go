@@ -249,3 +249,38 @@ func TestTeamEditsStayWithTheTeam(t *testing.T) {
 		t.Errorf("team A's list holds framadate %d times, want once", count)
 	}
 }
+
+// A team's edit changes the catalogue's version but not the shared one,
+// and the team reads it among its own entries; an import changes both.
+func TestTeamEditsLeaveTheSharedVersion(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenCatalogue(t)
+	shared, err := db.SharedVersion(ctx)
+	if err != nil || shared == 0 {
+		t.Fatalf("after loading: got shared version %d, %v; want one", shared, err)
+	}
+	edited, err := db.Tool(ctx, "", "framadate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited.Description.FR = "Notre instance"
+	if err := db.EditTool(ctx, "team1", edited); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := db.SharedVersion(ctx); v != shared {
+		t.Errorf("a team's edit moved the shared version from %d to %d", shared, v)
+	}
+	own, err := db.TeamTools(ctx, "team1")
+	if err != nil || len(own) != 1 || own[0].Description.FR != "Notre instance" {
+		t.Errorf("team1's own entries: got %v, %v; want its edit of framadate", own, err)
+	}
+	if own, _ := db.TeamTools(ctx, "team2"); len(own) != 0 {
+		t.Errorf("team2's own entries: got %d, want none", len(own))
+	}
+	if err := db.ImportTools(ctx, []*bot.Tool{edited}); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := db.SharedVersion(ctx); v == shared {
+		t.Error("an import did not move the shared version")
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -28,7 +29,10 @@ type Catalogue struct {
 // csvColumns are the CSV file's columns, named as the JSON fields.
 var csvColumns = []string{"id", "name", "categories", "needs_fr", "needs_en", "description_fr", "description_en",
 	"license", "free", "replaces", "hosting", "cost_fr", "cost_en", "user_difficulty", "admin_difficulty",
-	"mobile", "website", "source", "checked"}
+	"mobile", "website", "source", "checked", "hosts"}
+
+// optionalColumns may be missing from a CSV file written before them.
+var optionalColumns = []string{"hosts"}
 
 // maxImportErrors caps how many bad lines an import reports.
 const maxImportErrors = 20
@@ -45,7 +49,8 @@ the entries of FILE, all of them or, when any line is wrong, none.
 FILE ends in .json (the format of storage/catalogue/tools.json) or .csv, with
 a header line naming the columns:
   %s
-Lists (categories, needs, replaces, hosting) are joined with "|"; free and
+Lists (categories, needs, replaces, hosting, hosts) are joined with "|", each
+host written name;address;source;checked (the hosts column may be left out); free and
 mobile are true or false; difficulties are 1 (easy) to 3 (hard); checked is
 YYYY-MM-DD. Imported entries count as local edits: upgrades keep them.
 
@@ -236,7 +241,7 @@ func readToolsCSV(data []byte) ([]toolLine, error) {
 		col[strings.TrimSpace(strings.ToLower(h))] = i
 	}
 	for _, c := range csvColumns {
-		if _, ok := col[c]; !ok {
+		if _, ok := col[c]; !ok && !slices.Contains(optionalColumns, c) {
 			return nil, fmt.Errorf("line 1: the header lacks the column %s (want %s)", c, strings.Join(csvColumns, ","))
 		}
 	}
@@ -254,7 +259,12 @@ func readToolsCSV(data []byte) ([]toolLine, error) {
 			out = append(out, toolLine{line: line, err: fmt.Errorf("got %d columns, want %d as in the header", len(rec), len(header))})
 			continue
 		}
-		t, err := toolFromCSV(func(name string) string { return rec[col[name]] })
+		t, err := toolFromCSV(func(name string) string {
+			if i, ok := col[name]; ok {
+				return rec[i]
+			}
+			return ""
+		})
 		out = append(out, toolLine{line: line, tool: t, err: err})
 	}
 }
@@ -273,6 +283,13 @@ func toolFromCSV(get func(string) string) (*bot.Tool, error) {
 		License:     get("license"), Replaces: list("replaces"), Hosting: list("hosting"),
 		Cost:    bot.Text{FR: get("cost_fr"), EN: get("cost_en")},
 		Website: get("website"), Source: get("source"), Checked: get("checked"),
+	}
+	for _, h := range list("hosts") {
+		f := strings.Split(h, ";")
+		if len(f) != 4 {
+			return nil, fmt.Errorf("field hosts: %q is not name;address;source;checked", h)
+		}
+		t.Hosts = append(t.Hosts, bot.Host{Name: f[0], URL: f[1], Source: f[2], Checked: f[3]})
 	}
 	for _, f := range []struct {
 		name string
@@ -305,8 +322,18 @@ func writeToolsCSV(w io.Writer, tools []*bot.Tool) error {
 			strings.Join(t.Needs.EN, "|"), t.Description.FR, t.Description.EN, t.License, strconv.FormatBool(t.Free),
 			strings.Join(t.Replaces, "|"), strings.Join(t.Hosting, "|"), t.Cost.FR, t.Cost.EN,
 			strconv.Itoa(t.UserDifficulty), strconv.Itoa(t.AdminDifficulty), strconv.FormatBool(t.Mobile),
-			t.Website, t.Source, t.Checked})
+			t.Website, t.Source, t.Checked, csvHosts(t.Hosts)})
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// csvHosts writes hosts as the CSV cell holds them: name;address;source;checked,
+// joined with "|".
+func csvHosts(hosts []bot.Host) string {
+	var out []string
+	for _, h := range hosts {
+		out = append(out, strings.Join([]string{h.Name, h.URL, h.Source, h.Checked}, ";"))
+	}
+	return strings.Join(out, "|")
 }

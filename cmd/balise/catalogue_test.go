@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -149,4 +151,39 @@ func captureStderr(t *testing.T, fn func()) string {
 	os.Stderr = old
 	w.Close()
 	return <-done
+}
+
+// The CSV format carries the ethical hosts of a tool, and files written
+// before the hosts column still import.
+func TestCSVCarriesHosts(t *testing.T) {
+	tools, err := storage.ShippedTools()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hosted []*bot.Tool
+	for _, tool := range tools {
+		if len(tool.Hosts) > 0 {
+			hosted = append(hosted, tool)
+		}
+	}
+	if len(hosted) == 0 {
+		t.Fatal("got no shipped tool with hosts")
+	}
+	var buf bytes.Buffer
+	if err := writeToolsCSV(&buf, hosted); err != nil {
+		t.Fatal(err)
+	}
+	lines, err := readToolsCSV(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range lines {
+		if l.err != nil || !reflect.DeepEqual(l.tool.Hosts, hosted[i].Hosts) {
+			t.Errorf("%s: got hosts %v (%v), want %v", hosted[i].ID, l.tool.Hosts, l.err, hosted[i].Hosts)
+		}
+	}
+	old := strings.Join(csvColumns[:len(csvColumns)-1], ",") + "\n"
+	if _, err := readToolsCSV([]byte(old)); err != nil {
+		t.Errorf("a header without hosts: got %v, want it read", err)
+	}
 }

@@ -5,6 +5,7 @@ package tool
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -70,12 +71,14 @@ func (s *Advisor) Register(r *commands.Routes) {
 
 // Limits of a /tool answer.
 const (
-	toolCandidates   = 8               // what the assistant may choose among
-	toolAnswers      = 3               // what the member reads
-	toolAnswerFloor  = 0.45            // an answer scores at least this share of the best
-	toolWaitLLM      = 4 * time.Second // then the plain ranking answers
-	toolFeedbackShow = 3               // feedback lines on a card
-	toolListMax      = 40              // tools listed for one category
+	toolCandidates      = 8               // what the assistant may choose among
+	toolAnswers         = 3               // what the member reads
+	toolAnswerFloor     = 0.45            // an answer scores at least this share of the best
+	toolWaitLLM         = 4 * time.Second // then the plain ranking answers
+	toolFeedbackShow    = 3               // feedback lines on a card
+	toolListMax         = 40              // tools listed for one category
+	toolGuessCategories = 2               // categories named by a guess
+	toolGuessTools      = 2               // tools named per category by a guess
 )
 
 var toolVerbs = map[string]string{
@@ -93,9 +96,15 @@ func (s *Advisor) runTool(ctx context.Context, in *commands.Input) (string, erro
 		return "", err
 	}
 	verb, rest := commands.Subcommand(in.Text)
+	// A subcommand word is read as one only when what follows names what
+	// it needs (a tool, a category); otherwise the member is telling a
+	// need that happens to start with it: "modifier une affiche", "show
+	// me how to share files", "avis sur les sondages".
 	switch toolVerbs[verb] {
 	case "help":
-		return s.kit.T(in.Lang, "tool.usage"), nil
+		if rest == "" {
+			return s.kit.T(in.Lang, "tool.usage"), nil
+		}
 	case "show":
 		if t := ix.Find(rest); t != nil {
 			return s.toolCard(ctx, in, ix, t)
@@ -103,7 +112,7 @@ func (s *Advisor) runTool(ctx context.Context, in *commands.Input) (string, erro
 		if rest == "" {
 			return s.kit.T(in.Lang, "tool.usage"), nil
 		}
-		return "", bot.Errorf(bot.ENOTFOUND, "tool.error.not_found", "name", toolQuote(rest))
+		return s.searchOr(ctx, in, ix, rest)
 	case "list":
 		if rest == "" {
 			return s.toolCategories(in.Lang, ix), nil
@@ -112,7 +121,12 @@ func (s *Advisor) runTool(ctx context.Context, in *commands.Input) (string, erro
 			return s.toolCategory(in.Lang, ix, c), nil
 		}
 	case "feedback":
-		return s.toolFeedback(ctx, in, ix, rest)
+		if t, text := toolNamedFirst(ix, rest); t != nil {
+			return s.toolFeedback(ctx, in, ix, t, text)
+		}
+		if rest == "" || ix.Find(rest) != nil {
+			return s.kit.T(in.Lang, "tool.feedback.usage"), nil
+		}
 	case "add":
 		if rest == "" {
 			return "", s.openToolDialog(ctx, in.Request, in.Lang, nil)
@@ -122,7 +136,7 @@ func (s *Advisor) runTool(ctx context.Context, in *commands.Input) (string, erro
 			return "", s.openToolDialog(ctx, in.Request, in.Lang, t)
 		}
 		if rest != "" {
-			return "", bot.Errorf(bot.ENOTFOUND, "tool.error.not_found", "name", toolQuote(rest))
+			return s.searchOr(ctx, in, ix, rest)
 		}
 	}
 	if in.Text == "" {
@@ -131,9 +145,36 @@ func (s *Advisor) runTool(ctx context.Context, in *commands.Input) (string, erro
 	return s.searchTools(ctx, in, ix)
 }
 
+// searchOr searches the whole text after a subcommand word whose rest
+// named no tool; when the search finds nothing either and the rest is a
+// word or two, the member most likely named a tool the catalogue lacks.
+func (s *Advisor) searchOr(ctx context.Context, in *commands.Input, ix *bot.ToolIndex, rest string) (string, error) {
+	if m := ix.Search(in.Text, in.Lang, 1); len(strings.Fields(rest)) <= 2 && (len(m) == 0 || m[0].Guess) {
+		return "", bot.Errorf(bot.ENOTFOUND, "tool.error.not_found", "name", toolQuote(rest))
+	}
+	return s.searchTools(ctx, in, ix)
+}
+
+// toolNamedFirst finds the tool named by the longest run of first words
+// of text, leaving at least one word after it: "Jitsi Meet works well by
+// phone". Nil when no run names a tool.
+func toolNamedFirst(ix *bot.ToolIndex, text string) (*bot.Tool, string) {
+	words := strings.Fields(text)
+	for n := len(words) - 1; n >= 1; n-- {
+		if t := ix.Find(strings.Join(words[:n], " ")); t != nil {
+			return t, strings.Join(words[n:], " ")
+		}
+	}
+	return nil, ""
+}
+
 // searchTools answers a need with the best two or three free tools.
 func (s *Advisor) searchTools(ctx context.Context, in *commands.Input, ix *bot.ToolIndex) (string, error) {
 	matches := ix.Search(in.Text, in.Lang, toolCandidates)
+	chosen := false
+	if len(matches) == 0 || matches[0].Guess {
+		matches, chosen = s.chooseCategories(ctx, in, ix, matches)
+	}
 	if len(matches) == 0 {
 		return s.kit.T(in.Lang, "tool.none", "query", toolQuote(in.Text)), nil
 	}
@@ -146,11 +187,16 @@ func (s *Advisor) searchTools(ctx context.Context, in *commands.Input, ix *bot.T
 		return "", err
 	}
 	bot.Boost(matches, teams)
-	matches = s.rerankTools(ctx, in, matches)
+	if !chosen {
+		matches = s.rerankTools(ctx, in, matches)
+	}
+	if matches[0].Guess && matches[0].Explained == "" {
+		return s.toolGuess(in, matches), nil
+	}
 	lines := []string{s.kit.T(in.Lang, "tool.found", "query", toolQuote(in.Text))}
 	for i, m := range matches {
-		if i == toolAnswers || m.Explained == "" && m.Score < toolAnswerFloor*matches[0].Score {
-			break
+		if i == toolAnswers || m.Explained == "" && (m.Score < toolAnswerFloor*matches[0].Score || m.Guess) {
+			break // a guess does not follow answers that fit
 		}
 		lines = append(lines, s.toolAnswer(in.Lang, i+1, m, teams[m.Tool.ID]))
 		in.Buttons = append(in.Buttons, s.proposeButton(in, m.Tool))
@@ -159,17 +205,74 @@ func (s *Advisor) searchTools(ctx context.Context, in *commands.Input, ix *bot.T
 	return strings.Join(lines, "\n"), nil
 }
 
+// chooseCategories lets the assistant, when there is one, choose the
+// categories a need calls for when the plain ranking finds nothing that
+// fits, and ranks the catalogue's tools within them. Without an answer in
+// time, or when the need names a service no free tool replaces, the plain
+// matches stand.
+func (s *Advisor) chooseCategories(ctx context.Context, in *commands.Input, ix *bot.ToolIndex, matches []bot.ToolMatch) ([]bot.ToolMatch, bool) {
+	if s.assistant == nil || ix.NamesUnreplaced(in.Text) {
+		return matches, false
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.llmWait())
+	defer cancel()
+	choices := make([]bot.CategoryChoice, len(bot.ToolCategories))
+	for i, c := range bot.ToolCategories {
+		choices[i] = bot.CategoryChoice{ID: c, Label: s.kit.T(in.Lang, "tool.category."+c)}
+	}
+	cats, err := s.assistant.Categorize(ctx, in.Text, in.Lang, choices)
+	if err != nil {
+		zerolog.Ctx(ctx).Warn().Err(err).Msg("assistant chose no category: plain ranking")
+		return matches, false
+	}
+	within := ix.RankWithin(in.Text, in.Lang, cats, toolAnswers)
+	if len(within) == 0 {
+		return matches, false
+	}
+	return within, true
+}
+
+func (s *Advisor) llmWait() time.Duration {
+	if s.waitLLM <= 0 {
+		return toolWaitLLM
+	}
+	return s.waitLLM
+}
+
+// toolGuess answers when only the words around the needs fit: the
+// closest categories with their best tools, said to be a guess.
+func (s *Advisor) toolGuess(in *commands.Input, matches []bot.ToolMatch) string {
+	l := in.Lang
+	var cats []string
+	byCat := map[string][]string{}
+	for _, m := range matches {
+		c := m.Tool.Categories[0]
+		if !slices.Contains(cats, c) {
+			if len(cats) == toolGuessCategories {
+				continue
+			}
+			cats = append(cats, c)
+		}
+		if len(byCat[c]) < toolGuessTools {
+			byCat[c] = append(byCat[c], s.kit.T(l, "tool.guess.tool", "name", m.Tool.Name, "id", m.Tool.ID, "what", m.Tool.Description.In(l)))
+		}
+	}
+	lines := []string{s.kit.T(l, "tool.guess", "query", toolQuote(in.Text))}
+	for _, c := range cats {
+		lines = append(lines, s.kit.T(l, "tool.guess.category", "label", s.kit.T(l, "tool.category."+c), "id", c))
+		lines = append(lines, byCat[c]...)
+	}
+	lines = append(lines, s.kit.T(l, "tool.guess.next"))
+	return strings.Join(lines, "\n")
+}
+
 // rerankTools lets the assistant, when there is one, reorder the
 // candidates within its deadline; otherwise the plain ranking stands.
 func (s *Advisor) rerankTools(ctx context.Context, in *commands.Input, matches []bot.ToolMatch) []bot.ToolMatch {
 	if s.assistant == nil || len(matches) < 2 {
 		return matches
 	}
-	wait := s.waitLLM
-	if wait <= 0 {
-		wait = toolWaitLLM
-	}
-	ctx, cancel := context.WithTimeout(ctx, wait)
+	ctx, cancel := context.WithTimeout(ctx, s.llmWait())
 	defer cancel()
 	tools := make([]*bot.Tool, len(matches))
 	for i, m := range matches {
@@ -201,10 +304,13 @@ func (s *Advisor) toolAnswer(l bot.Lang, n int, m bot.ToolMatch, teams int) stri
 	case len(t.Needs.In(l)) > 0:
 		why = append(why, s.kit.T(l, "tool.fits", "need", t.Needs.In(l)[0]))
 	}
-	line := s.kit.T(l, "tool.answer", "n", n, "name", t.Name, "why", strings.Join(why, " · "),
+	line := s.kit.T(l, "tool.answer", "n", n, "name", t.Name, "what", t.Description.In(l), "why", strings.Join(why, " · "),
 		"license", t.License, "difficulty", s.toolDifficulty(l, t))
 	if teams > 0 {
 		line += " · " + s.kit.T(l, "tool.used_by", "count", teams)
+	}
+	if len(t.Hosts) > 0 {
+		line += "\n    " + s.kit.T(l, "tool.hosted", "hosts", toolHosts(t.Hosts))
 	}
 	return line
 }
@@ -257,6 +363,9 @@ func (s *Advisor) toolCard(ctx context.Context, in *commands.Input, ix *bot.Tool
 		s.kit.T(l, "tool.card.mobile", "mobile", mobile),
 		s.kit.T(l, "tool.card.links", "website", t.Website, "source", t.Source, "checked", t.Checked),
 	)
+	if len(t.Hosts) > 0 {
+		lines = append(lines, s.kit.T(l, "tool.card.hosts", "hosts", toolHosts(t.Hosts)))
+	}
 	if usage.Teams > 0 {
 		lines = append(lines, s.kit.T(l, "tool.card.used_by", "count", usage.Teams))
 	}
@@ -299,28 +408,28 @@ func (s *Advisor) toolCategory(l bot.Lang, ix *bot.ToolIndex, c string) string {
 }
 
 // toolFeedback records what a member says of a tool: "/tool feedback
-// Jitsi Meet works well by phone". The tool is the longest run of first
-// words that names one.
-func (s *Advisor) toolFeedback(ctx context.Context, in *commands.Input, ix *bot.ToolIndex, rest string) (string, error) {
-	words := strings.Fields(rest)
-	for n := len(words) - 1; n >= 1; n-- {
-		t := ix.Find(strings.Join(words[:n], " "))
-		if t == nil {
-			continue
-		}
-		if !t.Free {
-			return s.toolCard(ctx, in, ix, t)
-		}
-		f, err := bot.NewFeedback(t.ID, in.Request, strings.Join(words[n:], " "))
-		if err != nil {
-			return "", err
-		}
-		if err := s.catalogue.AddFeedback(ctx, f); err != nil {
-			return "", err
-		}
-		return s.kit.T(in.Lang, "tool.feedback.saved", "name", t.Name, "id", t.ID), nil
+// Jitsi Meet works well by phone".
+func (s *Advisor) toolFeedback(ctx context.Context, in *commands.Input, ix *bot.ToolIndex, t *bot.Tool, text string) (string, error) {
+	if !t.Free {
+		return s.toolCard(ctx, in, ix, t)
 	}
-	return s.kit.T(in.Lang, "tool.feedback.usage"), nil
+	f, err := bot.NewFeedback(t.ID, in.Request, text)
+	if err != nil {
+		return "", err
+	}
+	if err := s.catalogue.AddFeedback(ctx, f); err != nil {
+		return "", err
+	}
+	return s.kit.T(in.Lang, "tool.feedback.saved", "name", t.Name, "id", t.ID), nil
+}
+
+// toolHosts links the hosts offering a tool.
+func toolHosts(hosts []bot.Host) string {
+	var out []string
+	for _, h := range hosts {
+		out = append(out, "["+h.Name+"]("+h.URL+")")
+	}
+	return strings.Join(out, ", ")
 }
 
 // toolQuote renders what a member typed inside a reply, on one line, without

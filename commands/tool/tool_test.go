@@ -2,13 +2,20 @@ package tool
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	openai "github.com/sashabaranov/go-openai"
+
 	"balise/bot"
+	"balise/bot/assistant"
 	"balise/bot/background"
 	"balise/commands/commandstest"
 	"balise/commands/decide"
@@ -184,6 +191,10 @@ type toolAssistant struct {
 	slow  bool
 }
 
+func (a toolAssistant) Categorize(ctx context.Context, need string, lang bot.Lang, c []bot.CategoryChoice) ([]string, error) {
+	return nil, errors.New("no categories")
+}
+
 func (a toolAssistant) Rerank(ctx context.Context, need string, lang bot.Lang, c []*bot.Tool) ([]bot.Pick, error) {
 	if a.slow {
 		<-ctx.Done()
@@ -215,5 +226,85 @@ func TestToolAssistantChoosesAmongCandidatesOnly(t *testing.T) {
 		if took := time.Since(start); took > 2*time.Second {
 			t.Errorf("assistant %+v: answered after %s", a, took)
 		}
+	}
+}
+
+// A need that starts with a subcommand word is searched when the rest
+// names no tool; the subcommand still answers when it does.
+func TestToolSubcommandWordsStartingANeed(t *testing.T) {
+	r := MustToolServer(t, nil)
+	for _, c := range []struct{ user, command, want string }{
+		{"alex", "/tool edit the photos of the party before printing", "GIMP"},
+		{"alex", "/tool show me how to share big files", "For \""},
+		{"camille", "/outil modifier une affiche", "Pour «"},
+		{"camille", "/outil avis sur un sondage pour choisir une date", "Framadate"},
+		{"camille", "/outil aide pour la comptabilité", "Paheko"},
+		{"camille", "/outil fiche framadate", "CECILL-B"},
+		{"camille", "/outil avis framadate pratique", "Merci"},
+		{"camille", "/outil fiche logicielinconnu", "ne connais pas"},
+	} {
+		if got := r.run(c.user, c.command); !strings.Contains(got, c.want) {
+			t.Errorf("%s: got %q, want %q in it", c.command, got, c.want)
+		}
+	}
+}
+
+// A situation that no need phrase fits but whose words point somewhere
+// gets the closest categories with their best tools, said to be a guess;
+// a question nothing fits still gets a plain "nothing found".
+func TestToolGuessesTheClosestCategories(t *testing.T) {
+	r := MustToolServer(t, nil)
+	got := r.run("alex", "/tool the treasurer emails spreadsheets back and forth every month")
+	if !strings.Contains(got, "guess") || !strings.Contains(got, "(`office`)") || !strings.Contains(got, "Grist") {
+		t.Errorf("got %q, want a guess naming the office category and Grist", got)
+	}
+	if got := r.run("camille", "/outil alternative à HelloAsso"); !strings.Contains(got, "rien trouvé") {
+		t.Errorf("HelloAsso: got %q, want a plain 'nothing found'", got)
+	}
+}
+
+// With a language model (here an httptest server speaking the OpenAI
+// API), a situation the plain ranking only guesses at is answered within
+// the categories the model chose, with catalogue tools only; a category
+// it makes up is dropped; a service no free tool replaces is not guessed.
+func TestToolModelChoosesCategoriesWhenTheRankingIsWeak(t *testing.T) {
+	var asked []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req openai.ChatCompletionRequest
+		json.NewDecoder(r.Body).Decode(&req)
+		asked = append(asked, req.Messages[0].Content)
+		content := `{"categories": ["evil-category", "passwords"]}`
+		if strings.Contains(req.Messages[0].Content, "candidates") {
+			content = `{"picks": []}`
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(openai.ChatCompletionResponse{ID: "x", Object: "chat.completion",
+			Choices: []openai.ChatCompletionChoice{{Message: openai.ChatCompletionMessage{Role: "assistant", Content: content}}}})
+	}))
+	defer srv.Close()
+	r := MustToolServer(t, assistant.New(srv.URL+"/v1", "key", "tiny"))
+	situation := "/outil personne ne sait qui a la clé du local ni quand"
+	if plain := MustToolServer(t, nil).run("camille", situation); !strings.Contains(plain, "supposition") {
+		t.Fatalf("plain ranking: got %q, want a guess (the case this test is about)", plain)
+	}
+	got := r.run("camille", situation)
+	if !strings.Contains(got, "Mots de passe") || strings.Contains(got, "evil") || strings.Contains(got, "supposition") {
+		t.Errorf("got %q, want tools of the passwords category the model chose, and no made-up category", got)
+	}
+	tools, err := storage.ShippedTools()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(got, "\n") {
+		if name, ok := strings.CutPrefix(line, "1. **"); ok {
+			name, _, _ = strings.Cut(name, "**")
+			if !slices.ContainsFunc(tools, func(tool *bot.Tool) bool { return tool.Name == name && tool.Free }) {
+				t.Errorf("answer %q is not a free tool of the catalogue", name)
+			}
+		}
+	}
+	n := len(asked)
+	if got := r.run("camille", "/outil alternative à HelloAsso"); !strings.Contains(got, "rien trouvé") || len(asked) != n {
+		t.Errorf("HelloAsso: got %q after %d questions to the model, want a plain 'nothing found' without asking", got, len(asked)-n)
 	}
 }

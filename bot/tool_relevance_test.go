@@ -49,6 +49,7 @@ type relevanceCase struct {
 	Lang   bot.Lang `json:"lang"`
 	Kind   string   `json:"kind,omitempty"` // the kind of tool the situation calls for
 	Accept []string `json:"accept"`
+	Note   string   `json:"note,omitempty"` // why accept is empty when kind is not "none"
 }
 
 func mustReadRelevance(tb testing.TB, file string) []relevanceCase {
@@ -119,6 +120,58 @@ func TestToolRelevanceSituations(t *testing.T) {
 	t.Logf("situations: %d queries, top-1 %.1f%%, top-3 %.1f%%", len(cases), 100*top1, 100*top3)
 	if top3 < 0.9 {
 		t.Errorf("top-3 %.1f%%, want at least 90%%", 100*top3)
+	}
+}
+
+// The plain ranking answers situations written blind
+// (testdata/situations_blind.json): a separate author wrote the questions
+// and the kind of tool each calls for from the seeds alone, never seeing
+// the catalogue, its needs phrases nor the other sets; the accepted ids were
+// mapped afterwards from the catalogue's free entries, and neither the
+// ranking nor the vocabulary was tuned to this set, which is an honest
+// measure rather than a target. Situations of kind "none" call for no
+// software: Balise must answer them with nothing, or with guesses only.
+// Situations whose accept list is empty with a note are needs no free
+// entry of the catalogue fits: they are left out of the score (which
+// measures the ranking), logged, and counted in a second, coverage figure.
+// The threshold is the top-3 measured when the set was added (77% of the
+// 100 scored, top-1 60%), rounded down to the nearest 5%.
+func TestToolRelevanceSituationsBlind(t *testing.T) {
+	ix := MustToolIndex(t)
+	cases := mustReadRelevance(t, "testdata/situations_blind.json")
+	if len(cases) < 100 {
+		t.Fatalf("got %d blind situations, want at least 100", len(cases))
+	}
+	var scored []relevanceCase
+	var none, gaps int
+	for _, c := range cases {
+		switch {
+		case len(c.Accept) > 0:
+			scored = append(scored, c)
+		case c.Kind == "none":
+			none++
+			var ids []string
+			for _, m := range ix.Search(c.Query, c.Lang, 3) {
+				ids = append(ids, m.Tool.ID)
+				if !m.Guess {
+					t.Errorf("%q calls for no tool: got %s as a confident answer, want nothing or a guess", c.Query, m.Tool.ID)
+				}
+			}
+			t.Logf("NONE: %q got %v (guesses at most)", c.Query, ids)
+		default:
+			gaps++
+			var ids []string
+			for _, m := range ix.Search(c.Query, c.Lang, 3) {
+				ids = append(ids, m.Tool.ID)
+			}
+			t.Logf("GAP (%s): %q got %v", c.Kind, c.Query, ids)
+		}
+	}
+	top1, top3 := relevance(t, ix, scored)
+	t.Logf("blind situations: %d scored (%d calling for no tool, %d the catalogue lacks), top-1 %.1f%%, top-3 %.1f%%; counting the gaps as misses, top-3 %.1f%%",
+		len(scored), none, gaps, 100*top1, 100*top3, 100*top3*float64(len(scored))/float64(len(scored)+gaps))
+	if top3 < 0.75 {
+		t.Errorf("top-3 %.1f%%, want at least 75%%", 100*top3)
 	}
 }
 

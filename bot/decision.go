@@ -100,6 +100,10 @@ func (d *Draft) Validate() (field string, err error) {
 	switch {
 	case d.Title == "":
 		return "title", Errorf(EINVALID, "decide.error.title_empty")
+	case !utf8.ValidString(d.Title) || !utf8.ValidString(d.Details) || !validTexts(d.Options):
+		return "title", Errorf(EINVALID, "decide.error.text_invalid")
+	case strings.ContainsAny(d.Title, "\r\n"):
+		return "title", Errorf(EINVALID, "decide.error.title_line")
 	case utf8.RuneCountInString(d.Title) > MaxTitle:
 		return "title", Errorf(EINVALID, "decide.error.title_long", "max", MaxTitle)
 	case WholeChannelMention(d.Title) || WholeChannelMention(d.Details):
@@ -148,6 +152,16 @@ func (d *Draft) Validate() (field string, err error) {
 	}
 	d.Options = opts
 	return "", nil
+}
+
+// validTexts reports whether every text is valid UTF-8.
+func validTexts(texts []string) bool {
+	for _, t := range texts {
+		if !utf8.ValidString(t) {
+			return false
+		}
+	}
+	return true
 }
 
 // WholeChannelMention reports whether s would notify a whole channel.

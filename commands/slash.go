@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/rs/zerolog"
@@ -57,6 +58,10 @@ func (s *Server) serveCommand(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx = log.WithContext(ctx)
 	in.Lang = s.kit.Lang(ctx, teamID, userID)
+	if !utf8.ValidString(in.Text) {
+		writeJSON(w, http.StatusOK, &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral, Text: s.kit.T(in.Lang, "error.text_invalid")})
+		return
+	}
 	text, err := c.run(ctx, in)
 	if err != nil {
 		LogErr(ctx, err, "command failed")

@@ -24,8 +24,9 @@ func TestToolAnswersFrenchAndEnglish(t *testing.T) {
 	if !strings.Contains(got, "BigBlueButton") && !strings.Contains(got, "Jitsi") || !strings.Contains(got, "users:") {
 		t.Errorf("alex (en) reads %q, want BigBlueButton or Jitsi in English", got)
 	}
-	if got := mustRun(t, alex, mm.Channel.Id, "/tool pizza delivery"); !strings.Contains(got, "found nothing") {
-		t.Errorf("alex reads %q, want a plain 'nothing found'", got)
+	// Nothing fits: at most a guess, said to be one.
+	if got := mustRun(t, alex, mm.Channel.Id, "/tool pizza delivery"); !strings.Contains(got, "found nothing") && !strings.Contains(got, "This is a guess") {
+		t.Errorf("alex reads %q, want 'nothing found' or a guess said so", got)
 	}
 }
 
@@ -59,7 +60,7 @@ func TestCatalogueImportIsAllOrNothing(t *testing.T) {
 	if err == nil || !strings.Contains(out, "line 3, field license") || !strings.Contains(out, "nothing imported") {
 		t.Errorf("import with a bad line: %v\n%s\nwant a refusal naming line 3 and the licence", err, out)
 	}
-	if got := mustRun(t, alex, mm.Channel.Id, "/tool show e2e-pad"); !strings.Contains(got, "do not know") {
+	if got := mustRun(t, alex, mm.Channel.Id, "/tool show e2e-pad"); strings.Contains(got, "Pad du quartier") {
 		t.Errorf("after the refused import alex reads %q, want the good line not imported", got)
 	}
 	if err := os.WriteFile(path, []byte(header+good), 0o644); err != nil {

@@ -249,11 +249,11 @@ func (p *Prefs) SetLang(ctx context.Context, teamID, userID string, l bot.Lang) 
 	return nil
 }
 
-// Tokens gives "tok" for every command of team "team".
+// Tokens gives "tok" for every command of teams "team" and "otherteam".
 type Tokens struct{}
 
 func (Tokens) SlashCommandToken(ctx context.Context, teamID, trigger string) (string, error) {
-	if teamID != "team" {
+	if teamID != "team" && teamID != "otherteam" {
 		return "", nil
 	}
 	return "tok", nil

@@ -22,8 +22,9 @@ import (
 // Now is the tests' clock: Monday 23 November 2026, 10:00 UTC.
 func Now() time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) }
 
-// Rig drives Balise's HTTP face as Mattermost does, on a fake chat: team
-// "team", every command's token "tok".
+// Rig drives Balise's HTTP face as Mattermost does, on a fake chat: in
+// team "team" by default (or "otherteam": set Team), every command's token
+// "tok".
 type Rig struct {
 	tb      testing.TB
 	Chat    *Chat
@@ -32,6 +33,7 @@ type Rig struct {
 	Server  *commands.Server
 	Handler http.Handler
 	Channel string // where commands are typed; "board" by default
+	Team    string // the team Mattermost says the member acts in; "team" by default
 }
 
 // New returns a rig whose Kit and Work capabilities are built with; call
@@ -44,7 +46,7 @@ func New(tb testing.TB) *Rig {
 	}
 	chat := NewChat()
 	kit := commands.NewKit(text, commands.NewSigner([]byte("key"), Now), chat, &Prefs{}, "http://balise", "http://chat")
-	return &Rig{tb: tb, Chat: chat, Kit: kit, Work: background.New(zerolog.Nop()), Channel: "board"}
+	return &Rig{tb: tb, Chat: chat, Kit: kit, Work: background.New(zerolog.Nop()), Channel: "board", Team: "team"}
 }
 
 // Serve builds the server with the capabilities.
@@ -58,7 +60,7 @@ func (r *Rig) Serve(capabilities ...commands.Capability) *Rig {
 // Command types "/trigger text" as user with token and returns the status
 // and the ephemeral reply.
 func (r *Rig) Command(user, token, trigger, text string) (int, *model.CommandResponse) {
-	form := url.Values{"token": {token}, "team_id": {"team"}, "channel_id": {r.Channel}, "user_id": {user},
+	form := url.Values{"token": {token}, "team_id": {r.Team}, "channel_id": {r.Channel}, "user_id": {user},
 		"command": {"/" + trigger}, "text": {text}, "trigger_id": {"trig"}}
 	req := httptest.NewRequest("POST", commands.CommandPath, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -101,7 +103,7 @@ func (r *Rig) Click(user, postID, buttonID string) (int, string) {
 
 // ClickContext posts a click with the given context, as Mattermost would.
 func (r *Rig) ClickContext(user, postID string, ctx map[string]any) (int, string) {
-	body, _ := json.Marshal(model.PostActionIntegrationRequest{UserId: user, PostId: postID, ChannelId: r.Channel, TeamId: "team", Context: ctx})
+	body, _ := json.Marshal(model.PostActionIntegrationRequest{UserId: user, PostId: postID, ChannelId: r.Channel, TeamId: r.Team, Context: ctx})
 	rec := httptest.NewRecorder()
 	r.Handler.ServeHTTP(rec, httptest.NewRequest("POST", commands.ActionPath, bytes.NewReader(body)))
 	var resp model.PostActionIntegrationResponse
@@ -127,7 +129,7 @@ func (r *Rig) Submit(user, channel, callbackID string, values map[string]any) (i
 
 // SubmitState submits a dialog with a given state.
 func (r *Rig) SubmitState(user, channel, callbackID, state string, values map[string]any) (int, *model.SubmitDialogResponse) {
-	body, _ := json.Marshal(model.SubmitDialogRequest{UserId: user, ChannelId: channel, TeamId: "team", CallbackId: callbackID,
+	body, _ := json.Marshal(model.SubmitDialogRequest{UserId: user, ChannelId: channel, TeamId: r.Team, CallbackId: callbackID,
 		State: state, Submission: values})
 	rec := httptest.NewRecorder()
 	r.Handler.ServeHTTP(rec, httptest.NewRequest("POST", commands.DialogPath, bytes.NewReader(body)))

@@ -30,6 +30,19 @@ type Balise struct {
 // StartBalise builds Balise, runs `balise setup` for the team and starts
 // `balise serve`.
 func (m *Mattermost) StartBalise(ctx context.Context, env ...string) (*Balise, error) {
+	b, err := m.NewBalise(ctx, env...)
+	if err != nil {
+		return nil, err
+	}
+	if out, err := b.Setup(ctx); err != nil {
+		return nil, fmt.Errorf("balise setup: %v\n%s", err, out)
+	}
+	return b, b.Start(ctx)
+}
+
+// NewBalise builds Balise and gives it a port and a database file, without
+// running anything yet: call Setup, then Start.
+func (m *Mattermost) NewBalise(ctx context.Context, env ...string) (*Balise, error) {
 	dir := filepath.Join(m.Dir, "balise")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -44,10 +57,7 @@ func (m *Mattermost) StartBalise(ctx context.Context, env ...string) (*Balise, e
 	}
 	b := &Balise{bin: bin, mm: m, port: port, URL: fmt.Sprintf("http://127.0.0.1:%d", port),
 		DB: filepath.Join(dir, "balise.db"), log: filepath.Join(dir, "balise.log"), Env: env}
-	if out, err := b.Setup(ctx); err != nil {
-		return nil, fmt.Errorf("balise setup: %v\n%s", err, out)
-	}
-	return b, b.Start(ctx)
+	return b, nil
 }
 
 func (b *Balise) env() []string {

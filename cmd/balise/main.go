@@ -38,6 +38,8 @@ func Run(ctx context.Context, args []string) error {
 		return (&Serve{}).Run(ctx, args[1:])
 	case "setup":
 		return (&Setup{}).Run(ctx, args[1:])
+	case "check":
+		return (&Check{}).Run(ctx, args[1:])
 	case "backup":
 		return (&Backup{}).Run(ctx, args[1:])
 	case "catalogue":
@@ -57,6 +59,8 @@ const usage = `balise: a Mattermost bot for associations.
 Usage:
   balise serve          run the bot
   balise setup          create the bot account and register the slash commands
+  balise check          once serve is up: is everything working? (all good,
+                        or the first thing to fix)
   balise backup FILE    write a consistent copy of the database to FILE
   balise catalogue export FILE
                         write the tool catalogue to FILE (.json or .csv)

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -15,6 +16,8 @@ import (
 // Balise is Balise's binary running against a Mattermost.
 type Balise struct {
 	URL string // Balise's public URL, on loopback
+	// MetricsURL is where serve's /metrics is (BALISE_METRICS_ADDR).
+	MetricsURL string
 	DB  string // its SQLite file
 
 	bin  string
@@ -55,7 +58,12 @@ func (m *Mattermost) NewBalise(ctx context.Context, env ...string) (*Balise, err
 	if err != nil {
 		return nil, err
 	}
+	metricsPort, err := FreePort()
+	if err != nil {
+		return nil, err
+	}
 	b := &Balise{bin: bin, mm: m, port: port, URL: fmt.Sprintf("http://127.0.0.1:%d", port),
+		MetricsURL: fmt.Sprintf("http://127.0.0.1:%d/metrics", metricsPort),
 		DB: filepath.Join(dir, "balise.db"), log: filepath.Join(dir, "balise.log"), Env: env}
 	return b, nil
 }
@@ -68,6 +76,7 @@ func (b *Balise) env() []string {
 		"BALISE_DB="+b.DB,
 		"BALISE_LOG_LEVEL=debug",
 		"BALISE_TICK=1s",
+		"BALISE_METRICS_ADDR="+strings.TrimSuffix(strings.TrimPrefix(b.MetricsURL, "http://"), "/metrics"),
 	), b.Env...)
 }
 
@@ -75,6 +84,14 @@ func (b *Balise) env() []string {
 func (b *Balise) Setup(ctx context.Context, args ...string) (string, error) {
 	cmd := exec.CommandContext(ctx, b.bin, append([]string{"setup"}, args...)...)
 	cmd.Env = append(b.env(), "BALISE_ADMIN_TOKEN="+b.mm.Admin.Client.AuthToken, "BALISE_TEAMS="+b.mm.Team.Name)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// Check runs `balise check` with the admin's token and returns its output.
+func (b *Balise) Check(ctx context.Context, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, b.bin, append([]string{"check"}, args...)...)
+	cmd.Env = append(b.env(), "BALISE_ADMIN_TOKEN="+b.mm.Admin.Client.AuthToken)
 	out, err := cmd.CombinedOutput()
 	return string(out), err
 }

@@ -121,9 +121,9 @@ func TestCheckSaysAllGood(t *testing.T) {
 // Each thing check looks at, broken, makes it end with that thing to fix.
 func TestCheckNamesTheFirstThingToFix(t *testing.T) {
 	cases := []struct {
-		name  string
+		name   string
 		break_ func(*checkRig, *storage.DB)
-		want  string
+		want   string
 	}{
 		{"no setup", func(r *checkRig, db *storage.DB) { db.SetSetting(t.Context(), storage.SettingBotUserID, "") }, "No bot account or team in the database yet"},
 		{"bot token", func(r *checkRig, db *storage.DB) { db.SetSetting(t.Context(), storage.SettingBotToken, "stale") }, "Mattermost refuses the bot's token"},

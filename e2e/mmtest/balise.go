@@ -18,7 +18,7 @@ type Balise struct {
 	URL string // Balise's public URL, on loopback
 	// MetricsURL is where serve's /metrics is (BALISE_METRICS_ADDR).
 	MetricsURL string
-	DB  string // its SQLite file
+	DB         string // its SQLite file
 
 	bin  string
 	mm   *Mattermost
@@ -64,7 +64,7 @@ func (m *Mattermost) NewBalise(ctx context.Context, env ...string) (*Balise, err
 	}
 	b := &Balise{bin: bin, mm: m, port: port, URL: fmt.Sprintf("http://127.0.0.1:%d", port),
 		MetricsURL: fmt.Sprintf("http://127.0.0.1:%d/metrics", metricsPort),
-		DB: filepath.Join(dir, "balise.db"), log: filepath.Join(dir, "balise.log"), Env: env}
+		DB:         filepath.Join(dir, "balise.db"), log: filepath.Join(dir, "balise.log"), Env: env}
 	return b, nil
 }
 

@@ -129,3 +129,22 @@ func (d *DB) SetupTeams(ctx context.Context) ([]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// SlashCommandIDs returns Mattermost's ids of Balise's commands in a team,
+// by trigger.
+func (d *DB) SlashCommandIDs(ctx context.Context, teamID string) (map[string]string, error) {
+	rows, err := d.r.QueryContext(ctx, `SELECT trigger, command_id FROM slash_command WHERE team_id = ?`, teamID)
+	if err != nil {
+		return nil, fmt.Errorf("commands of team %s: %w", teamID, err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var trigger, id string
+		if err := rows.Scan(&trigger, &id); err != nil {
+			return nil, err
+		}
+		out[trigger] = id
+	}
+	return out, rows.Err()
+}

@@ -202,4 +202,3 @@ func (d *DB) TeamTableNames(ctx context.Context) ([]string, error) {
 	sort.Strings(names)
 	return names, err
 }
-

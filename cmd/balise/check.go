@@ -64,9 +64,7 @@ func (c *Check) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	r := &report{text: text, out: c.out, lang: bot.French}
-	admin := model.NewAPIv4Client(c.mattermostURL)
-	admin.HTTPClient = mattermost.NewHTTPClient()
-	admin.SetToken(c.adminToken)
+	admin := newClient(c.mattermostURL, c.adminToken)
 	c.run(ctx, r, admin)
 	if r.first != "" {
 		return errors.New(r.T("admin.check.first_fix", "what", r.first))
@@ -145,10 +143,7 @@ func (c *Check) run(ctx context.Context, r *report, admin *model.Client4) {
 }
 
 func (c *Check) checkBot(ctx context.Context, r *report, botID string) {
-	client := model.NewAPIv4Client(c.mattermostURL)
-	client.HTTPClient = mattermost.NewHTTPClient()
-	client.SetToken(c.botToken)
-	me, _, err := client.GetMe(ctx, "")
+	me, _, err := newClient(c.mattermostURL, c.botToken).GetMe(ctx, "")
 	if err == nil && me.Id != botID {
 		err = fmt.Errorf("the token is @%s's", me.Username)
 	}

@@ -136,3 +136,11 @@ func preflight(ctx context.Context, admin *model.Client4, text *commands.Catalog
 	}
 	return lang, lines, nil
 }
+
+// newClient returns a Mattermost client with Balise's HTTP client and token.
+func newClient(mattermostURL, token string) *model.Client4 {
+	c := model.NewAPIv4Client(mattermostURL)
+	c.HTTPClient = mattermost.NewHTTPClient()
+	c.SetToken(token)
+	return c
+}

@@ -60,9 +60,7 @@ func (s *Setup) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	admin := model.NewAPIv4Client(s.mattermostURL)
-	admin.HTTPClient = mattermost.NewHTTPClient()
-	admin.SetToken(s.adminToken)
+	admin := newClient(s.mattermostURL, s.adminToken)
 	// Nothing is created, in Mattermost or on disk, before the settings
 	// are known to be right.
 	lang, missing, err := preflight(ctx, admin, text, s.publicURL, s.resolve)

@@ -95,9 +95,7 @@ func (c *Team) Run(ctx context.Context, args []string) error {
 	defer db.Close()
 	var admin *model.Client4
 	if c.mattermostURL != "" && c.adminToken != "" {
-		admin = model.NewAPIv4Client(c.mattermostURL)
-		admin.HTTPClient = mattermost.NewHTTPClient()
-		admin.SetToken(c.adminToken)
+		admin = newClient(c.mattermostURL, c.adminToken)
 	}
 	teamID, err := c.teamID(ctx, admin, words[1])
 	if err != nil {

@@ -44,6 +44,7 @@ func (s *Server) serveAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx = log.With().Str("action", fields[actionField]).Logger().WithContext(ctx)
+	noteOf(ctx).action = fields[actionField]
 	c := &Click{
 		Request: bot.Request{TeamID: fields["team"], ChannelID: req.ChannelId, UserID: req.UserId, TriggerID: req.TriggerId},
 		PostID:  req.PostId,

@@ -120,6 +120,7 @@ func Subcommand(text string) (string, string) {
 // LogErr logs err when it is internal: members' mistakes are not errors.
 func LogErr(ctx context.Context, err error, what string) {
 	if bot.ErrorCode(err) == bot.EINTERNAL {
+		noteOf(ctx).failed = true
 		zerolog.Ctx(ctx).Error().Err(err).Msg(what)
 	}
 }

@@ -25,11 +25,12 @@ type CommandTokens interface {
 
 // Server serves Mattermost's calls. Build it with NewServer.
 type Server struct {
-	log    zerolog.Logger
-	tokens CommandTokens
-	kit    *Kit
-	ready  func(context.Context) error
-	routes Routes
+	log     zerolog.Logger
+	tokens  CommandTokens
+	kit     *Kit
+	ready   func(context.Context) error
+	observe func(Observation)
+	routes  Routes
 }
 
 // Config is what a Server needs.
@@ -38,6 +39,18 @@ type Config struct {
 	Tokens CommandTokens
 	Kit    *Kit
 	Ready  func(context.Context) error // database and Mattermost reachable
+	// Observe, when set, is told of every request from Mattermost once it
+	// is answered (metrics).
+	Observe func(Observation)
+}
+
+// An Observation is a request from Mattermost, answered: its kind
+// (command, click, dialog), the clicked action, its outcome (ok; refused:
+// bad token or signature; invalid: another 4xx; error: 5xx, a panic or an
+// internal error answered politely) and how long it took.
+type Observation struct {
+	Kind, Action, Outcome string
+	Took                  time.Duration
 }
 
 // Paths of the endpoints.
@@ -53,7 +66,7 @@ const maxBody = 1 << 20
 // NewServer returns a server answering /balise (help and language) and
 // what the capabilities register.
 func NewServer(c Config, capabilities ...Capability) *Server {
-	s := &Server{log: c.Log, tokens: c.Tokens, kit: c.Kit, ready: c.Ready,
+	s := &Server{log: c.Log, tokens: c.Tokens, kit: c.Kit, ready: c.Ready, observe: c.Observe,
 		routes: Routes{commands: map[string]*command{}, actions: map[string]ActionFunc{}, dialogs: map[string]DialogFunc{}}}
 	s.registerBalise()
 	for _, c := range capabilities {
@@ -97,7 +110,8 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		start := time.Now()
 		id := newRequestID()
 		log := s.log.With().Str("request_id", id).Logger()
-		r = r.WithContext(log.WithContext(r.Context()))
+		n := &note{}
+		r = r.WithContext(context.WithValue(log.WithContext(r.Context()), noteKey{}, n))
 		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		defer func() {
@@ -105,12 +119,47 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				log.Error().Interface("panic", p).Str("path", r.URL.Path).Msg("panic recovered")
 				text := s.kit.T(bot.French, "error.internal")
 				writeJSON(rec, http.StatusOK, map[string]string{"text": text, "ephemeral_text": text})
+				n.failed = true
 			}
+			s.observeRequest(r.URL.Path, rec.status, n, time.Since(start))
 			log.Info().Str("method", r.Method).Str("path", r.URL.Path).Int("status", rec.status).
 				Dur("duration", time.Since(start)).Msg("request")
 		}()
 		next.ServeHTTP(rec, r)
 	})
+}
+
+// note is what a handler tells the middleware of a request, for Observe.
+type note struct {
+	action string // the clicked action
+	failed bool   // an internal error was answered politely
+}
+
+type noteKey struct{}
+
+// noteOf returns the request's note (a throwaway one outside a request).
+func noteOf(ctx context.Context) *note {
+	if n, ok := ctx.Value(noteKey{}).(*note); ok {
+		return n
+	}
+	return &note{}
+}
+
+func (s *Server) observeRequest(path string, status int, n *note, took time.Duration) {
+	kind := map[string]string{CommandPath: "command", ActionPath: "click", DialogPath: "dialog"}[path]
+	if s.observe == nil || kind == "" {
+		return
+	}
+	outcome := "ok"
+	switch {
+	case n.failed || status >= 500:
+		outcome = "error"
+	case status == http.StatusUnauthorized:
+		outcome = "refused"
+	case status >= 400:
+		outcome = "invalid"
+	}
+	s.observe(Observation{Kind: kind, Action: n.action, Outcome: outcome, Took: took})
 }
 
 type statusRecorder struct {

@@ -38,6 +38,10 @@ func Run(ctx context.Context, args []string) error {
 		return (&Serve{}).Run(ctx, args[1:])
 	case "setup":
 		return (&Setup{}).Run(ctx, args[1:])
+	case "check":
+		return (&Check{}).Run(ctx, args[1:])
+	case "team":
+		return (&Team{}).Run(ctx, args[1:])
 	case "backup":
 		return (&Backup{}).Run(ctx, args[1:])
 	case "catalogue":
@@ -57,6 +61,11 @@ const usage = `balise: a Mattermost bot for associations.
 Usage:
   balise serve          run the bot
   balise setup          create the bot account and register the slash commands
+  balise check          once serve is up: is everything working? (all good,
+                        or the first thing to fix)
+  balise team export TEAM FILE | erase TEAM -yes | remove TEAM -yes
+                        one association's data: export it as JSON, erase it,
+                        or remove the team from Balise altogether
   balise backup FILE    write a consistent copy of the database to FILE
   balise catalogue export FILE
                         write the tool catalogue to FILE (.json or .csv)

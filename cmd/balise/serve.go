@@ -17,6 +17,7 @@ import (
 	"balise/bot/assistant"
 	"balise/bot/background"
 	"balise/bot/mattermost"
+	"balise/bot/metrics"
 	"balise/bot/schedule"
 	"balise/commands"
 	"balise/storage"
@@ -25,7 +26,7 @@ import (
 // Serve runs the bot: the HTTP endpoints Mattermost calls, and the scheduler.
 type Serve struct {
 	mattermostURL, publicURL, listenAddr, db, botToken, logLevel, shutdownTimeout, tick string
-	llmBaseURL, llmAPIKey, llmModel, llmTimeout, defaultTZ                              string
+	llmBaseURL, llmAPIKey, llmModel, llmTimeout, defaultTZ, metricsAddr                 string
 }
 
 // Run runs the subcommand until ctx is cancelled, then shuts down in order.
@@ -44,6 +45,7 @@ func (s *Serve) Run(ctx context.Context, args []string) error {
 		{name: "llm-base-url", help: "optional OpenAI-compatible API (with /v1) that reranks and explains /tool answers among catalogue entries, e.g. http://localhost:11434/v1", dst: &s.llmBaseURL},
 		{name: "llm-api-key", help: "the language model API's key", secret: true, dst: &s.llmAPIKey},
 		{name: "llm-model", help: "the language model's name, e.g. mistral-small (required with llm-base-url)", dst: &s.llmModel},
+		{name: "metrics-addr", help: "address of a second listener serving /metrics (Prometheus), e.g. 127.0.0.1:9090; off when empty", dst: &s.metricsAddr},
 		{name: "llm-timeout", def: "4s", help: "how long /tool waits for the language model before answering with the plain ranking", dst: &s.llmTimeout},
 	}
 	if err := parse(fs, args, settings); err != nil {
@@ -114,6 +116,7 @@ func (s *Serve) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	work := background.New(log)
+	watch := metrics.New(metricsSource(db))
 	kit := commands.NewKit(text, commands.NewSigner(key, nil), chat, db, publicURL, s.mattermostURL)
 	caps, err := capabilities(capabilityDeps{db: db, chat: chat, kit: kit, work: work, tick: tick, llm: llm, waitLLM: waitLLM})
 	if err != nil {
@@ -127,9 +130,10 @@ func (s *Serve) Run(ctx context.Context, args []string) error {
 			}
 			return chat.Ping(ctx)
 		},
+		Observe: observe(watch),
 	}, caps...)
 
-	jobs, err := schedule.Start(log, srv.Jobs())
+	jobs, err := schedule.Start(log, watchJobs(srv.Jobs(), db, watch, time.Now))
 	if err != nil {
 		return err
 	}
@@ -140,9 +144,20 @@ func (s *Serve) Run(ctx context.Context, args []string) error {
 	}
 	httpSrv := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
 		WriteTimeout: 40 * time.Second, IdleTimeout: 90 * time.Second}
-	served := make(chan error, 1)
+	served := make(chan error, 2)
 	go func() { served <- httpSrv.Serve(ln) }()
 	log.Info().Str("addr", ln.Addr().String()).Str("version", Version).Msg("balise is serving")
+	metricsSrv := &http.Server{Handler: metricsMux(watch), ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second}
+	if s.metricsAddr != "" {
+		mln, err := net.Listen("tcp", s.metricsAddr)
+		if err != nil {
+			httpSrv.Close()
+			jobs.Stop()
+			return fmt.Errorf("metrics-addr: %w", err)
+		}
+		go func() { served <- metricsSrv.Serve(mln) }()
+		log.Info().Str("addr", mln.Addr().String()).Msg("metrics on /metrics")
+	}
 
 	select {
 	case err := <-served:
@@ -156,6 +171,7 @@ func (s *Serve) Run(ctx context.Context, args []string) error {
 	if err := httpSrv.Shutdown(shutdownCtx); err != nil {
 		log.Warn().Err(err).Msg("in-flight requests cut at the deadline")
 	}
+	metricsSrv.Shutdown(shutdownCtx)
 	if err := jobs.Stop(); err != nil {
 		log.Warn().Err(err).Msg("stop scheduler")
 	}

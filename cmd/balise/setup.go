@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 
@@ -21,8 +22,9 @@ import (
 // tokens when asked to rotate them.
 type Setup struct {
 	mattermostURL, adminToken, publicURL, teams, db string
-	rotateTokens                                    bool
+	rotateTokens, force                             bool
 	out                                             func(format string, a ...any)
+	resolve                                         func(host string) ([]net.IP, error) // net.LookupIP outside tests
 }
 
 const botUsername = "balise"
@@ -40,6 +42,8 @@ func (s *Setup) Run(ctx context.Context, args []string) error {
 	fs.BoolVar(&s.rotateTokens, "rotate-tokens", false,
 		"have Mattermost issue a new token for each of Balise's slash commands in the teams, and store it: "+
 			"the old tokens stop working at once (do it when a token may have leaked, e.g. a team admin left)")
+	fs.BoolVar(&s.force, "force", false,
+		"go on when Mattermost's settings look wrong for Balise (by default setup stops before creating anything)")
 	if err := parse(fs, args, settings); err != nil {
 		return err
 	}
@@ -49,26 +53,44 @@ func (s *Setup) Run(ctx context.Context, args []string) error {
 	if s.out == nil {
 		s.out = func(format string, a ...any) { fmt.Printf(format+"\n", a...) }
 	}
+	if s.resolve == nil {
+		s.resolve = net.LookupIP
+	}
+	text, err := commands.NewCatalogue()
+	if err != nil {
+		return err
+	}
+	admin := newClient(s.mattermostURL, s.adminToken)
+	// Nothing is created, in Mattermost or on disk, before the settings
+	// are known to be right.
+	lang, missing, err := preflight(ctx, admin, text, s.publicURL, s.resolve)
+	if err != nil && !s.force {
+		return err
+	}
+	for _, line := range missing {
+		s.out("%s", line)
+	}
+	switch {
+	case err != nil:
+		s.out("%v", err)
+		s.out("%s", text.T(lang, "admin.setup.forced"))
+	case len(missing) > 0 && !s.force:
+		return errors.New(text.T(lang, "admin.setup.stopped", "count", len(missing)))
+	case len(missing) > 0:
+		s.out("%s", text.T(lang, "admin.setup.forced"))
+	default:
+		s.out("%s", text.T(lang, "admin.setup.settings_ok"))
+	}
 	db, err := storage.Open(ctx, s.db)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	admin := model.NewAPIv4Client(s.mattermostURL)
-	admin.HTTPClient = mattermost.NewHTTPClient()
-	admin.SetToken(s.adminToken)
-	if _, _, err := admin.GetMe(ctx, ""); err != nil {
-		return fmt.Errorf("the admin token is not accepted by %s: %w", s.mattermostURL, mattermost.Describe("get me", err))
-	}
 	botID, err := s.ensureBot(ctx, admin)
 	if err != nil {
 		return err
 	}
 	if err := s.ensureToken(ctx, admin, db, botID); err != nil {
-		return err
-	}
-	text, err := commands.NewCatalogue()
-	if err != nil {
 		return err
 	}
 	for _, name := range strings.Split(s.teams, ",") {

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -15,7 +16,9 @@ import (
 // Balise is Balise's binary running against a Mattermost.
 type Balise struct {
 	URL string // Balise's public URL, on loopback
-	DB  string // its SQLite file
+	// MetricsURL is where serve's /metrics is (BALISE_METRICS_ADDR).
+	MetricsURL string
+	DB         string // its SQLite file
 
 	bin  string
 	mm   *Mattermost
@@ -30,6 +33,19 @@ type Balise struct {
 // StartBalise builds Balise, runs `balise setup` for the team and starts
 // `balise serve`.
 func (m *Mattermost) StartBalise(ctx context.Context, env ...string) (*Balise, error) {
+	b, err := m.NewBalise(ctx, env...)
+	if err != nil {
+		return nil, err
+	}
+	if out, err := b.Setup(ctx); err != nil {
+		return nil, fmt.Errorf("balise setup: %v\n%s", err, out)
+	}
+	return b, b.Start(ctx)
+}
+
+// NewBalise builds Balise and gives it a port and a database file, without
+// running anything yet: call Setup, then Start.
+func (m *Mattermost) NewBalise(ctx context.Context, env ...string) (*Balise, error) {
 	dir := filepath.Join(m.Dir, "balise")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -42,12 +58,14 @@ func (m *Mattermost) StartBalise(ctx context.Context, env ...string) (*Balise, e
 	if err != nil {
 		return nil, err
 	}
-	b := &Balise{bin: bin, mm: m, port: port, URL: fmt.Sprintf("http://127.0.0.1:%d", port),
-		DB: filepath.Join(dir, "balise.db"), log: filepath.Join(dir, "balise.log"), Env: env}
-	if out, err := b.Setup(ctx); err != nil {
-		return nil, fmt.Errorf("balise setup: %v\n%s", err, out)
+	metricsPort, err := FreePort()
+	if err != nil {
+		return nil, err
 	}
-	return b, b.Start(ctx)
+	b := &Balise{bin: bin, mm: m, port: port, URL: fmt.Sprintf("http://127.0.0.1:%d", port),
+		MetricsURL: fmt.Sprintf("http://127.0.0.1:%d/metrics", metricsPort),
+		DB:         filepath.Join(dir, "balise.db"), log: filepath.Join(dir, "balise.log"), Env: env}
+	return b, nil
 }
 
 func (b *Balise) env() []string {
@@ -58,6 +76,7 @@ func (b *Balise) env() []string {
 		"BALISE_DB="+b.DB,
 		"BALISE_LOG_LEVEL=debug",
 		"BALISE_TICK=1s",
+		"BALISE_METRICS_ADDR="+strings.TrimSuffix(strings.TrimPrefix(b.MetricsURL, "http://"), "/metrics"),
 	), b.Env...)
 }
 
@@ -65,6 +84,14 @@ func (b *Balise) env() []string {
 func (b *Balise) Setup(ctx context.Context, args ...string) (string, error) {
 	cmd := exec.CommandContext(ctx, b.bin, append([]string{"setup"}, args...)...)
 	cmd.Env = append(b.env(), "BALISE_ADMIN_TOKEN="+b.mm.Admin.Client.AuthToken, "BALISE_TEAMS="+b.mm.Team.Name)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// Check runs `balise check` with the admin's token and returns its output.
+func (b *Balise) Check(ctx context.Context, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, b.bin, append([]string{"check"}, args...)...)
+	cmd.Env = append(b.env(), "BALISE_ADMIN_TOKEN="+b.mm.Admin.Client.AuthToken)
 	out, err := cmd.CombinedOutput()
 	return string(out), err
 }

@@ -36,9 +36,26 @@ type User struct {
 	mm       *Mattermost
 }
 
+// An Option changes the settings Mattermost starts with: the MM_ variables
+// without their prefix (SERVICESETTINGS_ENABLECOMMANDS...).
+type Option func(settings map[string]string)
+
+// Without starts Mattermost with setting left to its config.json default:
+// Mattermost 6.7 re-applies MM_ variables at every save, so a setting given
+// by one cannot be turned off through the API.
+func Without(setting string) Option {
+	return func(settings map[string]string) { delete(settings, setting) }
+}
+
+// With starts Mattermost with setting set to value.
+func With(setting, value string) Option {
+	return func(settings map[string]string) { settings[setting] = value }
+}
+
 // Start builds (or reuses) the server, starts PostgreSQL and Mattermost in
-// dir, and creates the admin and the team "asso".
-func Start(ctx context.Context, dir string, logf func(string, ...any)) (*Mattermost, error) {
+// dir, and creates the admin and the team "asso". Every setting Balise
+// needs is on, unless opts say otherwise.
+func Start(ctx context.Context, dir string, logf func(string, ...any), opts ...Option) (*Mattermost, error) {
 	srv, err := BuildMattermost(logf)
 	if err != nil {
 		return nil, err
@@ -48,7 +65,7 @@ func Start(ctx context.Context, dir string, logf func(string, ...any)) (*Matterm
 		return nil, err
 	}
 	m := &Mattermost{pg: pg, Dir: dir, log: filepath.Join(dir, "mattermost.out")}
-	if err := m.start(ctx, srv); err != nil {
+	if err := m.start(ctx, srv, opts); err != nil {
 		m.Stop()
 		return nil, err
 	}
@@ -59,7 +76,7 @@ func Start(ctx context.Context, dir string, logf func(string, ...any)) (*Matterm
 	return m, nil
 }
 
-func (m *Mattermost) start(ctx context.Context, srv *Server) error {
+func (m *Mattermost) start(ctx context.Context, srv *Server, opts []Option) error {
 	work := filepath.Join(m.Dir, "mattermost")
 	if err := os.MkdirAll(filepath.Join(work, "config"), 0o755); err != nil {
 		return err
@@ -100,6 +117,9 @@ func (m *Mattermost) start(ctx context.Context, srv *Server) error {
 		"EMAILSETTINGS_REQUIREEMAILVERIFICATION":              "false",
 		"RATELIMITSETTINGS_ENABLE":                            "false",
 		"METRICSSETTINGS_ENABLE":                              "false",
+	}
+	for _, o := range opts {
+		o(settings)
 	}
 	env := os.Environ()
 	for k, v := range settings {

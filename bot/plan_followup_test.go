@@ -57,7 +57,7 @@ func TestFollowUpLadder(t *testing.T) {
 func TestFollowUpDayBeforeAndChangeDays(t *testing.T) {
 	p := newPlan(t, "alice")
 	paris := p.Location
-	p.SetDue(1, bot.NewDay(2026, 3, 30)) // Monday after the spring change
+	p.SetDue(1, bot.NewDay(2026, 3, 30))  // Monday after the spring change
 	p.SetDue(4, bot.NewDay(2026, 10, 27)) // Tuesday after the autumn change
 	sends := p.FollowUps(time.Date(2026, 3, 2, 10, 0, 0, 0, paris), nil, nil)
 	if got, want := ladderOf(sends, 4, paris), []string{"day_before alice 2026-10-26 09:00", "due alice 2026-10-27 09:00",

@@ -29,11 +29,11 @@ const FollowUpHour = 9
 type Send struct {
 	ID     int64
 	TeamID string
-	PlanID int64    // 0 for a nudge
-	Step   int      // 0 for a nudge
-	Kind   SendKind //
-	To     string   // a member, "" for the plan's thread
-	Due    Day      // the step's due date; for a nudge, the Monday of its week
+	PlanID int64 // 0 for a nudge
+	Step   int   // 0 for a nudge
+	Kind   SendKind
+	To     string // a member, "" for the plan's thread
+	Due    Day    // the step's due date; for a nudge, the Monday of its week
 	At     time.Time
 }
 

@@ -12,7 +12,7 @@ import (
 
 // RecordCheckIn implements bot.Plans.
 func (d *DB) RecordCheckIn(ctx context.Context, c bot.CheckIn) error {
-	return d.inTx(ctx, func(tx *sql.Tx) error {
+	return d.inTx(ctx, func(tx *txn) error {
 		var archived int64
 		err := tx.QueryRowContext(ctx, `SELECT archived_at FROM plan WHERE id = ? AND team_id = ?`, c.PlanID, c.TeamID).Scan(&archived)
 		switch {
@@ -37,25 +37,31 @@ func (d *DB) RecordCheckIn(ctx context.Context, c bot.CheckIn) error {
 
 // CheckIns implements bot.Plans.
 func (d *DB) CheckIns(ctx context.Context, planID int64) ([]bot.CheckIn, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT plan_id, team_id, week, estimate, used, user_id, at FROM plan_check_in
-		WHERE plan_id = ? ORDER BY week`, planID)
+	var out []bot.CheckIn
+	err := d.read(ctx, func(tx *txn) error {
+		rows, err := tx.QueryContext(ctx, `SELECT plan_id, team_id, week, estimate, used, user_id, at FROM plan_check_in
+			WHERE plan_id = ? ORDER BY week`, planID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c bot.CheckIn
+			var week string
+			var at int64
+			if err := rows.Scan(&c.PlanID, &c.TeamID, &week, &c.Estimate, &c.Used, &c.By, &at); err != nil {
+				return err
+			}
+			if c.Week, err = bot.ParseISODay(week); err != nil {
+				return err
+			}
+			c.At = time.UnixMilli(at)
+			out = append(out, c)
+		}
+		return rows.Err()
+	})
 	if err != nil {
 		return nil, fmt.Errorf("check-ins: %w", err)
 	}
-	defer rows.Close()
-	var out []bot.CheckIn
-	for rows.Next() {
-		var c bot.CheckIn
-		var week string
-		var at int64
-		if err := rows.Scan(&c.PlanID, &c.TeamID, &week, &c.Estimate, &c.Used, &c.By, &at); err != nil {
-			return nil, err
-		}
-		if c.Week, err = bot.ParseISODay(week); err != nil {
-			return nil, err
-		}
-		c.At = time.UnixMilli(at)
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return out, nil
 }

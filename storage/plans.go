@@ -12,12 +12,6 @@ import (
 
 var _ bot.Plans = (*DB)(nil)
 
-// querier is what a *sql.DB and a *sql.Tx share for reading.
-type querier interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}
-
 const planColumns = `id, team_id, number, channel_id, post_id, creator_id, lang, time_zone, title, tool_id, decision_id,
 	start_day, target, created_at, archived_at, revision`
 
@@ -30,9 +24,7 @@ func scanPlan(s scanner) (*bot.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p.Location, err = time.LoadLocation(tz); err != nil {
-		p.Location = time.UTC
-	}
+	p.Location = location(tz)
 	if p.Start, err = bot.ParseISODay(start); err != nil {
 		return nil, fmt.Errorf("plan %d: %w", p.ID, err)
 	}
@@ -49,7 +41,7 @@ func (d *DB) CreatePlan(ctx context.Context, p *bot.Plan, sends []bot.Send) erro
 	if p.Location != nil {
 		tz = p.Location.String()
 	}
-	return d.inTx(ctx, func(tx *sql.Tx) error {
+	return d.inTx(ctx, func(tx *txn) error {
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(number), 0) + 1 FROM plan WHERE team_id = ?`, p.TeamID).Scan(&p.Number); err != nil {
 			return err
 		}
@@ -68,7 +60,7 @@ func (d *DB) CreatePlan(ctx context.Context, p *bot.Plan, sends []bot.Send) erro
 }
 
 // writeMembers replaces a plan's referents and steps with p's.
-func writeMembers(ctx context.Context, tx *sql.Tx, p *bot.Plan) error {
+func writeMembers(ctx context.Context, tx *txn, p *bot.Plan) error {
 	for _, q := range []string{`DELETE FROM plan_referent WHERE plan_id = ?`, `DELETE FROM plan_step WHERE plan_id = ?`} {
 		if _, err := tx.ExecContext(ctx, q, p.ID); err != nil {
 			return err
@@ -149,45 +141,62 @@ func onePlan(ctx context.Context, q querier, where string, args ...any) (*bot.Pl
 }
 
 func (d *DB) manyPlans(ctx context.Context, where string, args ...any) ([]*bot.Plan, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT `+planColumns+` FROM plan WHERE `+where, args...)
+	var out []*bot.Plan
+	err := d.read(ctx, func(tx *txn) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+planColumns+` FROM plan WHERE `+where, args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			p, err := scanPlan(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			out = append(out, p)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, p := range out {
+			if err := loadMembers(ctx, tx, p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("list plans: %w", err)
-	}
-	var out []*bot.Plan
-	for rows.Next() {
-		p, err := scanPlan(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for _, p := range out {
-		if err := loadMembers(ctx, d.db, p); err != nil {
-			return nil, err
-		}
 	}
 	return out, nil
 }
 
+// readPlan reads one plan in a read transaction.
+func (d *DB) readPlan(ctx context.Context, where string, args ...any) (*bot.Plan, error) {
+	var p *bot.Plan
+	err := d.read(ctx, func(tx *txn) error {
+		var err error
+		p, err = onePlan(ctx, tx, where, args...)
+		return err
+	})
+	return p, err
+}
+
 // SetPlanPost implements bot.Plans.
 func (d *DB) SetPlanPost(ctx context.Context, id int64, postID string) error {
-	_, err := d.db.ExecContext(ctx, `UPDATE plan SET post_id = ? WHERE id = ?`, postID, id)
+	_, err := d.exec(ctx, `UPDATE plan SET post_id = ? WHERE id = ?`, postID, id)
 	return err
 }
 
 // Plan implements bot.Plans.
 func (d *DB) Plan(ctx context.Context, teamID string, number int) (*bot.Plan, error) {
-	return onePlan(ctx, d.db, `team_id = ? AND number = ?`, teamID, number)
+	return d.readPlan(ctx, `team_id = ? AND number = ?`, teamID, number)
 }
 
 // PlanByID implements bot.Plans.
 func (d *DB) PlanByID(ctx context.Context, id int64) (*bot.Plan, error) {
-	return onePlan(ctx, d.db, `id = ?`, id)
+	return d.readPlan(ctx, `id = ?`, id)
 }
 
 // ListPlans implements bot.Plans.
@@ -213,7 +222,7 @@ func (d *DB) ReferentPlans(ctx context.Context, teamID, userID string) ([]*bot.P
 // EditPlan implements bot.Plans.
 func (d *DB) EditPlan(ctx context.Context, id int64, edit func(*bot.Plan) ([]bot.Send, error)) (*bot.Plan, error) {
 	var p *bot.Plan
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
+	err := d.inTx(ctx, func(tx *txn) error {
 		var err error
 		if p, err = onePlan(ctx, tx, `id = ?`, id); err != nil {
 			return err
@@ -249,6 +258,6 @@ func (d *DB) StalePlanCards(ctx context.Context) ([]*bot.Plan, error) {
 
 // PlanCardShown implements bot.Plans.
 func (d *DB) PlanCardShown(ctx context.Context, id int64, revision int) error {
-	_, err := d.db.ExecContext(ctx, `UPDATE plan SET card_revision = MAX(card_revision, ?) WHERE id = ?`, revision, id)
+	_, err := d.exec(ctx, `UPDATE plan SET card_revision = MAX(card_revision, ?) WHERE id = ?`, revision, id)
 	return err
 }

@@ -25,6 +25,9 @@ type Plans interface {
 	// PlanID it fills), in one transaction. Called by /plan new and the
 	// "Start a plan" form, before the card is posted.
 	CreatePlan(ctx context.Context, p *Plan, sends []Send) error
+	// DeletePlan removes a plan whose card could not be posted, with its
+	// steps and follow-ups: the member is told to try again.
+	DeletePlan(ctx context.Context, id int64) error
 	// SetPlanPost records the card's post id once it is posted.
 	SetPlanPost(ctx context.Context, id int64, postID string) error
 	// Plan returns a team's plan by number (/plan show, done, due...).
@@ -89,6 +92,10 @@ type Schedule interface {
 	// the plans on c.Day: at most one message per person (or thread) and
 	// day, each send once. It returns false, and changes nothing, otherwise.
 	ClaimSends(ctx context.Context, c Claim, envs []Envelope) (bool, error)
+	// DropSends marks sends made without a message (nobody to tell: a
+	// muted member, a nudge with nothing in it, a referent away) and arms
+	// next, in one transaction.
+	DropSends(ctx context.Context, ids []int64, next []Send) error
 	// DeferSends moves sends not made to a later moment: the recipient's
 	// message of the day is gone, or the team is away.
 	DeferSends(ctx context.Context, ids []int64, at time.Time) error

@@ -132,6 +132,20 @@ func (d *DB) ClaimSends(ctx context.Context, c bot.Claim, envs []bot.Envelope) (
 	return err == nil, err
 }
 
+// DropSends implements bot.Schedule.
+func (d *DB) DropSends(ctx context.Context, ids []int64, next []bot.Send) error {
+	return d.inTx(ctx, func(tx *txn) error {
+		if len(ids) > 0 {
+			in, args := idList(ids)
+			if _, err := tx.ExecContext(ctx, `UPDATE plan_send SET sent_at = ? WHERE sent_at = 0 AND id IN (`+in+`)`,
+				append([]any{d.Now().UnixMilli()}, args...)...); err != nil {
+				return fmt.Errorf("drop sends: %w", err)
+			}
+		}
+		return insertSends(ctx, tx, next)
+	})
+}
+
 // DeferSends implements bot.Schedule.
 func (d *DB) DeferSends(ctx context.Context, ids []int64, at time.Time) error {
 	in, args := idList(ids)

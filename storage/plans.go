@@ -183,6 +183,17 @@ func (d *DB) readPlan(ctx context.Context, where string, args ...any) (*bot.Plan
 	return p, err
 }
 
+// DeletePlan implements bot.Plans.
+func (d *DB) DeletePlan(ctx context.Context, id int64) error {
+	return d.inTx(ctx, func(tx *txn) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM plan_send WHERE plan_id = ?`, id); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM plan WHERE id = ?`, id)
+		return err
+	})
+}
+
 // SetPlanPost implements bot.Plans.
 func (d *DB) SetPlanPost(ctx context.Context, id int64, postID string) error {
 	_, err := d.exec(ctx, `UPDATE plan SET post_id = ? WHERE id = ?`, postID, id)

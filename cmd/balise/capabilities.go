@@ -8,6 +8,7 @@ import (
 	"balise/bot/mattermost"
 	"balise/commands"
 	"balise/commands/decide"
+	"balise/commands/plan"
 	"balise/commands/tool"
 	"balise/storage"
 )
@@ -32,6 +33,7 @@ func capabilities(d capabilityDeps) []commands.Capability {
 		jobs{postman.Job(d.tick)},
 		board,
 		tool.New(tool.Config{Kit: d.kit, Catalogue: d.db, Chat: d.chat, Board: board, Assistant: d.llm, WaitLLM: d.waitLLM}),
+		plan.New(plan.Config{Kit: d.kit, Store: d.db, Chat: d.chat, Tools: d.db, Work: d.work, Postman: postman, Tick: d.tick}),
 	}
 }
 

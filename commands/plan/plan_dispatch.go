@@ -327,8 +327,10 @@ const maxCards = 8
 // letterEnvelope renders a letter: one line per follow-up, the nudge's plans,
 // and a card with buttons per step and per check-in.
 func (s *Plans) letterEnvelope(ctx context.Context, l *letter, items []item, nudge []bot.NudgeItem) (bot.Envelope, error) {
-	lang := l.plan.Lang
-	if l.to != "" {
+	var lang bot.Lang
+	if l.to == "" {
+		lang = l.plan.Lang
+	} else {
 		lang = s.kit.Lang(ctx, l.teamID, l.to)
 	}
 	var text []string

@@ -50,6 +50,18 @@ func (d *dispatcher) arm(at time.Time) {
 	d.timer = d.clock.AfterFunc(max(0, at.Sub(d.clock.Now())), d.Wake)
 }
 
+// Stop stops the timer: no dispatch starts after it, but for the safety
+// job's.
+func (s *Plans) Stop() {
+	d := s.sched
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.timer != nil {
+		d.timer.Stop()
+		d.timer = nil
+	}
+}
+
 // Armed returns when the dispatcher will next wake, false when it sleeps.
 func (s *Plans) Armed() (time.Time, bool) {
 	d := s.sched

@@ -76,13 +76,38 @@ func paris(tb testing.TB) *time.Location {
 // at moves the clock to t, dispatches what is due and delivers it.
 func (f *fixture) at(t time.Time) {
 	f.t.Helper()
-	f.clock.Advance(t.Sub(f.clock.Now()))
+	f.advance(t)
 	f.rig.Settle()
 	if err := f.plans.Dispatch(context.Background()); err != nil {
 		f.t.Fatal(err)
 	}
 	f.rig.Settle()
 	if err := f.post.Deliver(context.Background()); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+// advance moves the clock to t. A timer that fires runs its dispatch in
+// the background, which re-arms the timer for the next send: wait for that
+// timer, not for time.
+func (f *fixture) advance(t time.Time) {
+	f.t.Helper()
+	f.rig.Settle() // no dispatch under way: only the timer's can re-arm it
+	f.clock.Advance(t.Sub(f.clock.Now()))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := f.clock.BlockUntilContext(ctx, 1); err != nil {
+		f.t.Fatal("the timer was not re-armed:", err)
+	}
+}
+
+// restart stops the capability and builds a new one on the same database.
+func (f *fixture) restart() {
+	f.rig.Settle()
+	f.plans.Stop()
+	f.plans = f.build()
+	f.rig.Serve(f.plans)
+	if err := f.plans.Dispatch(context.Background()); err != nil { // the job's first run, at start
 		f.t.Fatal(err)
 	}
 }
@@ -178,7 +203,7 @@ func TestFollowUpsFromCreationToDone(t *testing.T) {
 	}
 	// Again at the same moment, and after a restart: nothing more.
 	f.at(time.Date(2026, 12, 14, 9, 0, 1, 0, loc))
-	f.plans = f.build()
+	f.restart()
 	f.at(time.Date(2026, 12, 14, 9, 0, 2, 0, loc))
 	if n := len(f.rig.Chat.DMs("camille")); n != 1 {
 		t.Fatalf("camille got %d messages after a restart, want still 1", n)
@@ -276,14 +301,7 @@ func TestTimerArmedAtTheNextSend(t *testing.T) {
 	if !armed || !at.Equal(want) {
 		t.Fatalf("armed = %v %v, want %v", armed, at, want)
 	}
-	f.clock.Advance(at.Sub(f.clock.Now()))
-	// The timer fires in its own goroutine; the dispatch it wakes re-arms
-	// the timer for the week after: wait for that timer, not for time.
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := f.clock.BlockUntilContext(ctx, 1); err != nil {
-		t.Fatal(err)
-	}
+	f.advance(at)
 	f.rig.Settle()
 	f.post.Deliver(context.Background())
 	if n := len(f.rig.Chat.DMs("camille")); n != 1 {

@@ -41,6 +41,8 @@ type fixture struct {
 	plans *plan.Plans
 	chat  *zoned
 	post  *background.Postman
+	// holidays are the team's; the French calendar when nil.
+	holidays bot.Holidays
 }
 
 func MustPlans(tb testing.TB, at time.Time) *fixture {
@@ -62,7 +64,8 @@ func MustPlans(tb testing.TB, at time.Time) *fixture {
 
 // build makes a new capability on the same database: a restart.
 func (f *fixture) build() *plan.Plans {
-	return plan.New(plan.Config{Kit: f.rig.Kit, Store: f.db, Chat: f.chat, Work: f.rig.Work, Postman: f.post, Clock: f.clock})
+	return plan.New(plan.Config{Kit: f.rig.Kit, Store: f.db, Chat: f.chat, Work: f.rig.Work, Postman: f.post, Clock: f.clock,
+		Holidays: f.holidays})
 }
 
 func paris(tb testing.TB) *time.Location {

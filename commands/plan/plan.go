@@ -134,7 +134,7 @@ var planVerbs = map[string]string{
 	"away": "away", "absent": "away", "absente": "away",
 	"nudge": "nudge", "relance": "nudge",
 	"adoption": "adoption",
-	"help": "help", "aide": "help",
+	"help":     "help", "aide": "help",
 }
 
 func (s *Plans) runPlan(ctx context.Context, in *commands.Input) (string, error) {

@@ -52,9 +52,16 @@ func (d Day) String() string {
 func (d Day) Date() (int, time.Month, int) { return d.year, d.month, d.day }
 
 // At returns the moment hour:min on d in loc. On a day when that time does
-// not exist (the spring change), it is the moment time.Date gives, still on d.
+// not exist (the spring change), it is as long after the change as the time
+// asked is after its start: 02:30 is 03:30 when clocks jump from 02:00 to
+// 03:00, in every zone (time.Date alone gives 03:30 in Paris but 01:30 in
+// Montreal).
 func (d Day) At(hour, min int, loc *time.Location) time.Time {
-	return time.Date(d.year, d.month, d.day, hour, min, 0, 0, loc)
+	t := time.Date(d.year, d.month, d.day, hour, min, 0, 0, loc)
+	if got, want := t.Hour()*60+t.Minute(), hour*60+min; t.Day() == d.day && got < want {
+		t = t.Add(time.Duration(want-got) * time.Minute)
+	}
+	return t
 }
 
 // AddDays returns the day n calendar days after d (before, if n < 0).

@@ -136,33 +136,33 @@ type Sheet struct {
 	UpdatedAt time.Time
 }
 
-// StepKind says what the respondent is asked next.
-type StepKind int
+// TurnKind says what the respondent is asked next.
+type TurnKind int
 
 const (
-	StepRole     StepKind = iota // their role
-	StepQuestion                 // a question
-	StepTarget                   // a dimension's target, after its questions
-	StepTools                    // everything answered: the optional inventory
+	TurnRole     TurnKind = iota // their role
+	TurnQuestion                 // a question
+	TurnTarget                   // a dimension's target, after its questions
+	TurnTools                    // everything answered: the optional inventory
 )
 
-// Step is what to ask next, with the progress mark: "Done/Total".
-type Step struct {
-	Kind      StepKind
+// Turn is what to ask next, with the progress mark: "Done/Total".
+type Turn struct {
+	Kind      TurnKind
 	Question  *Question
 	Dimension *DimensionInfo
 	Done      int
 	Total     int
 }
 
-// NextStep is where a respondent resumes: the role first, then dimension
+// NextTurn is where a respondent resumes: the role first, then dimension
 // by dimension its questions and its target, then the inventory. A
 // questionnaire's questions are asked in the order of its dimensions.
-func NextStep(q *Questionnaire, s *Sheet) Step {
+func NextTurn(q *Questionnaire, s *Sheet) Turn {
 	done, total := Progress(q, s)
-	st := Step{Kind: StepTools, Done: done, Total: total}
+	st := Turn{Kind: TurnTools, Done: done, Total: total}
 	if s.Role == "" {
-		st.Kind = StepRole
+		st.Kind = TurnRole
 		return st
 	}
 	for i := range q.Dimensions {
@@ -170,12 +170,12 @@ func NextStep(q *Questionnaire, s *Sheet) Step {
 		for j := range q.Questions {
 			qu := &q.Questions[j]
 			if _, ok := s.Answers[qu.ID]; !ok && qu.Dimension == d.ID {
-				st.Kind, st.Question, st.Dimension = StepQuestion, qu, d
+				st.Kind, st.Question, st.Dimension = TurnQuestion, qu, d
 				return st
 			}
 		}
 		if _, ok := s.Targets[d.ID]; !ok {
-			st.Kind, st.Dimension = StepTarget, d
+			st.Kind, st.Dimension = TurnTarget, d
 			return st
 		}
 	}

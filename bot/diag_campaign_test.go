@@ -11,22 +11,22 @@ func TestNextStepResumesAtTheFirstUnanswered(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		sheet Sheet
-		kind  StepKind
+		kind  TurnKind
 		at    string // question id or dimension id
 		done  int
 	}{
-		{"new", Sheet{}, StepRole, "", 0},
-		{"role given", Sheet{Role: Staff}, StepQuestion, "a.one", 0},
-		{"a skipped answer is asked again", Sheet{Role: Staff, Answers: map[string]string{"a.two": "hi"}}, StepQuestion, "a.one", 1},
-		{"target after the dimension's questions", Sheet{Role: Staff, Answers: map[string]string{"a.one": DontKnow, "a.two": "hi"}}, StepTarget, "a", 2},
-		{"next dimension", Sheet{Role: Staff, Answers: map[string]string{"a.one": "lo", "a.two": "hi"}, Targets: map[string]int{"a": TargetDontKnow}}, StepQuestion, "b.one", 3},
-		{"answers of another version do not count", Sheet{Role: Board, Answers: map[string]string{"old.one": "lo"}}, StepQuestion, "a.one", 0},
+		{"new", Sheet{}, TurnRole, "", 0},
+		{"role given", Sheet{Role: Staff}, TurnQuestion, "a.one", 0},
+		{"a skipped answer is asked again", Sheet{Role: Staff, Answers: map[string]string{"a.two": "hi"}}, TurnQuestion, "a.one", 1},
+		{"target after the dimension's questions", Sheet{Role: Staff, Answers: map[string]string{"a.one": DontKnow, "a.two": "hi"}}, TurnTarget, "a", 2},
+		{"next dimension", Sheet{Role: Staff, Answers: map[string]string{"a.one": "lo", "a.two": "hi"}, Targets: map[string]int{"a": TargetDontKnow}}, TurnQuestion, "b.one", 3},
+		{"answers of another version do not count", Sheet{Role: Board, Answers: map[string]string{"old.one": "lo"}}, TurnQuestion, "a.one", 0},
 		{"all answered", Sheet{Role: Board,
 			Answers: map[string]string{"a.one": "lo", "a.two": "lo", "b.one": "lo", "b.two": "lo", "c.one": "lo", "c.two": NotConcerned},
-			Targets: map[string]int{"a": 50, "b": 50, "c": 100}}, StepTools, "", 9},
+			Targets: map[string]int{"a": 50, "b": 50, "c": 100}}, TurnTools, "", 9},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			st := NextStep(q, &tc.sheet)
+			st := NextTurn(q, &tc.sheet)
 			at := ""
 			switch {
 			case st.Question != nil:

@@ -22,6 +22,8 @@ type Field struct {
 	Optional bool
 	MaxLen   int
 	Options  []Option // for select and radio
+	// DataSource fills a select from Mattermost: "users" or "channels".
+	DataSource string
 }
 
 // Option is a choice of a select or radio field.

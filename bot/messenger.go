@@ -12,6 +12,9 @@ type Message struct {
 	Text      string
 	// Card is an optional attachment with a title, text and buttons.
 	Card *Card
+	// More are further attachments below Card (a follow-up about several
+	// steps, each with its buttons). Button ids must differ across them.
+	More []*Card `json:",omitempty"`
 	// Key makes posting idempotent: Balise stores it with what it sends and
 	// retries with the same key, so that Mattermost does not post twice.
 	Key string

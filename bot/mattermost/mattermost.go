@@ -71,7 +71,7 @@ func (c *Client) toPost(m bot.Message) *model.Post {
 	if m.Key != "" {
 		p.AddProp(KeyProp, m.Key)
 	}
-	c.attachCard(p, m.Card)
+	c.attachCards(p, m.Card, m.More)
 	return p
 }
 
@@ -84,19 +84,23 @@ func pendingID(botID, key string) string {
 	return botID + ":" + key
 }
 
-func (c *Client) attachCard(p *model.Post, card *bot.Card) {
+func (c *Client) attachCards(p *model.Post, card *bot.Card, more []*bot.Card) {
 	if card == nil {
 		p.DelProp("attachments")
 		return
 	}
-	a := &model.SlackAttachment{Title: card.Title, Text: card.Text, Color: card.Color}
-	for _, b := range card.Buttons {
-		a.Actions = append(a.Actions, &model.PostAction{
-			Id: b.ID, Name: b.Label, Style: b.Style, Type: model.PostActionTypeButton,
-			Integration: &model.PostActionIntegration{URL: c.actionURL, Context: b.Context},
-		})
+	var as []*model.SlackAttachment
+	for _, card := range append([]*bot.Card{card}, more...) {
+		a := &model.SlackAttachment{Title: card.Title, Text: card.Text, Color: card.Color}
+		for _, b := range card.Buttons {
+			a.Actions = append(a.Actions, &model.PostAction{
+				Id: b.ID, Name: b.Label, Style: b.Style, Type: model.PostActionTypeButton,
+				Integration: &model.PostActionIntegration{URL: c.actionURL, Context: b.Context},
+			})
+		}
+		as = append(as, a)
 	}
-	model.ParseSlackAttachment(p, []*model.SlackAttachment{a})
+	model.ParseSlackAttachment(p, as)
 }
 
 // Post implements bot.Messenger.
@@ -304,7 +308,7 @@ func (c *Client) OpenDialog(ctx context.Context, triggerID, dialogURL string, d 
 		SubmitLabel: d.SubmitLabel, State: d.State}
 	for _, f := range d.Fields {
 		e := model.DialogElement{Name: f.Name, DisplayName: f.Label, Type: f.Kind, SubType: f.Subtype,
-			Default: f.Default, HelpText: f.Help, Optional: f.Optional, MaxLength: f.MaxLen}
+			Default: f.Default, HelpText: f.Help, Optional: f.Optional, MaxLength: f.MaxLen, DataSource: f.DataSource}
 		for _, o := range f.Options {
 			e.Options = append(e.Options, &model.PostActionOptions{Text: o.Label, Value: o.Value})
 		}

@@ -9,6 +9,7 @@ import (
 	"balise/commands"
 	"balise/commands/decide"
 	"balise/commands/diag"
+	"balise/commands/plan"
 	"balise/commands/tool"
 	"balise/storage"
 )
@@ -39,6 +40,7 @@ func capabilities(d capabilityDeps) ([]commands.Capability, error) {
 		board,
 		tool.New(tool.Config{Kit: d.kit, Catalogue: d.db, Chat: d.chat, Board: board, Assistant: d.llm, WaitLLM: d.waitLLM}),
 		diag.New(diag.Config{Kit: d.kit, Store: d.db, Chat: d.chat, Catalogue: d.db, Postman: postman, Questionnaires: questionnaires, Tick: d.tick}),
+		plan.New(plan.Config{Kit: d.kit, Store: d.db, Chat: d.chat, Tools: d.db, Work: d.work, Postman: postman, Tick: d.tick}),
 	}, nil
 }
 

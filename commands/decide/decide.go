@@ -432,8 +432,13 @@ func (s *Decide) writeOutcome(ctx context.Context, d *bot.Decision, userID, text
 	if text == "" || len([]rune(text)) > bot.MaxOutcome {
 		return bot.Errorf(bot.EINVALID, "decide.error.outcome", "max", bot.MaxOutcome)
 	}
+	// "Start a plan": the plans capability opens its form with the title
+	// (the author said what was decided; nothing is assumed).
+	start := s.kit.Button("planstart", s.kit.T(d.Lang, "decide.button.start_plan"), "primary", "planstart",
+		map[string]string{"team": d.TeamID, "title": d.Title, "tool": ""})
 	post := bot.Envelope{Message: bot.Message{ChannelID: d.ChannelID, RootID: d.PostID,
-		Text: s.kit.T(d.Lang, "decide.outcome_post", "number", d.Number, "outcome", bot.Quiet(text))}}
+		Text: s.kit.T(d.Lang, "decide.outcome_post", "number", d.Number, "outcome", bot.Quiet(text)),
+		Card: &bot.Card{Buttons: []bot.Button{start}}}}
 	if err := s.store.SetOutcome(ctx, d.ID, text, post); err != nil {
 		return err
 	}

@@ -99,14 +99,14 @@ func (s *Diag) postStep(ctx context.Context, c *bot.Campaign, q *bot.Questionnai
 	if err != nil {
 		return err
 	}
-	st := bot.NextStep(q, sheet)
+	st := bot.NextTurn(q, sheet)
 	var m bot.Message
 	switch st.Kind {
-	case bot.StepRole:
+	case bot.TurnRole:
 		m = s.roleMessage(l, c, userID, "")
-	case bot.StepQuestion:
+	case bot.TurnQuestion:
 		m = s.questionMessage(l, c, q, sheet, st.Question)
-	case bot.StepTarget:
+	case bot.TurnTarget:
 		m = s.targetMessage(l, c, q, sheet, st.Dimension)
 	default:
 		m = s.toolsMessage(l, c, sheet)

@@ -220,7 +220,7 @@ func TestAnswerAndResume(t *testing.T) {
 
 func firstQuestion(r *rig) string {
 	q := r.diag.qs[r.diag.current]
-	st := bot.NextStep(q, &bot.Sheet{Role: bot.Board})
+	st := bot.NextTurn(q, &bot.Sheet{Role: bot.Board})
 	return st.Question.ID
 }
 

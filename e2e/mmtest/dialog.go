@@ -111,3 +111,22 @@ func (u *User) Submit(ctx context.Context, dlg *model.OpenDialogRequest, channel
 	})
 	return resp, err
 }
+
+// Said waits for an ephemeral post to the user whose text contains text
+// (a click's answer), skipping others.
+func (d *Dialogs) Said(timeout time.Duration, text string) (*model.Post, error) {
+	deadline := time.After(timeout)
+	for {
+		select {
+		case p, ok := <-d.ephemeral:
+			if !ok {
+				return nil, fmt.Errorf("websocket closed")
+			}
+			if strings.Contains(p.Message, text) {
+				return p, nil
+			}
+		case <-deadline:
+			return nil, fmt.Errorf("no ephemeral post saying %q to %s within %s", text, d.user.Username, timeout)
+		}
+	}
+}

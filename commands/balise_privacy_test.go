@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"balise/bot"
+	"balise/commands/commandstest"
 )
 
 // lastDM returns the text of the last direct message a member received,
@@ -137,6 +138,16 @@ func TestPrivacyNotice(t *testing.T) {
 			if !strings.Contains(got, want) {
 				t.Errorf("%s's notice lacks %q:\n%s", user, want, got)
 			}
+		}
+	}
+}
+
+// A Balise without a store for members' data says so rather than fail.
+func TestPrivacyUnavailableWithoutAStore(t *testing.T) {
+	r := commandstest.New(t).Serve()
+	for _, verb := range []string{"privacy", "forget"} {
+		if got := r.Run("alex", "balise", verb); !strings.Contains(got, "cannot show or erase") {
+			t.Errorf("/balise %s without a store: %q", verb, got)
 		}
 	}
 }

@@ -7,10 +7,12 @@ import (
 	"balise/bot"
 )
 
-// registerBalise adds /balise: help and the language choice.
+// registerBalise adds /balise: help, the language choice and the member's
+// own data (balise_privacy.go).
 func (s *Server) registerBalise() {
 	s.routes.Command("balise", "help.balise", s.runBalise, "balise")
 	s.routes.Action("lang", s.clickLang)
+	s.routes.Action("forget", s.clickForget)
 }
 
 func (s *Server) runBalise(ctx context.Context, in *Input) (string, error) {
@@ -20,6 +22,12 @@ func (s *Server) runBalise(ctx context.Context, in *Input) (string, error) {
 		return s.help(in.Lang), nil
 	case "lang", "langue", "language":
 		return s.runLang(ctx, in, rest)
+	case "privacy", "confidentialite", "confidentialité", "donnees", "données", "data":
+		return s.runPrivacy(ctx, in)
+	case "notice":
+		return s.kit.T(in.Lang, "privacy.notice"), nil
+	case "forget", "oublier":
+		return s.runForget(ctx, in)
 	}
 	return s.kit.T(in.Lang, "usage.balise"), nil
 }
@@ -32,6 +40,7 @@ func (s *Server) help(l bot.Lang) string {
 			lines = append(lines, s.kit.T(l, c.helpKey))
 		}
 	}
+	lines = append(lines, s.kit.T(l, "help.privacy"))
 	return strings.Join(lines, "\n")
 }
 

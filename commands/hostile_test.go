@@ -41,6 +41,7 @@ func MustEverything(t *testing.T) *everything {
 		t.Fatal(err)
 	}
 	r := &everything{Rig: commandstest.New(t), db: db}
+	r.Personal = db
 	r.Chat.Members["board"] = []string{"camille", "alex", "sam"}
 	r.Chat.Members["elsewhere"] = []string{"zoe"}
 	post := background.NewPostman(r.Work, db, r.Chat)

@@ -11,11 +11,14 @@ import (
 )
 
 // Chat is what the HTTP face asks of Mattermost: who a member is, opening a
-// dialog for them, and the language buttons in a direct message.
+// dialog for them, the language buttons and a member's data in a direct
+// message (a file when it is long).
 type Chat interface {
 	Member(ctx context.Context, userID string) (bot.Member, error)
 	OpenDialog(ctx context.Context, triggerID, dialogURL string, d bot.Dialog) error
 	DirectMessage(ctx context.Context, userID string, m bot.Message) (string, error)
+	DirectChannel(ctx context.Context, userID string) (string, error)
+	Upload(ctx context.Context, m bot.Message, files []bot.File) (string, error)
 }
 
 // Kit is what the HTTP face lends every capability: texts in the member's

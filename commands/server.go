@@ -31,6 +31,8 @@ type Server struct {
 	ready   func(context.Context) error
 	observe func(Observation)
 	routes  Routes
+
+	personal bot.PersonalStore
 }
 
 // Config is what a Server needs.
@@ -42,6 +44,9 @@ type Config struct {
 	// Observe, when set, is told of every request from Mattermost once it
 	// is answered (metrics).
 	Observe func(Observation)
+	// Personal, when set, lets /balise show members what Balise holds
+	// about them and forget them.
+	Personal bot.PersonalStore
 }
 
 // An Observation is a request from Mattermost, answered: its kind
@@ -66,7 +71,7 @@ const maxBody = 1 << 20
 // NewServer returns a server answering /balise (help and language) and
 // what the capabilities register.
 func NewServer(c Config, capabilities ...Capability) *Server {
-	s := &Server{log: c.Log, tokens: c.Tokens, kit: c.Kit, ready: c.Ready, observe: c.Observe,
+	s := &Server{log: c.Log, tokens: c.Tokens, kit: c.Kit, ready: c.Ready, observe: c.Observe, personal: c.Personal,
 		routes: Routes{commands: map[string]*command{}, actions: map[string]ActionFunc{}, dialogs: map[string]DialogFunc{}}}
 	s.registerBalise()
 	for _, c := range capabilities {

@@ -24,6 +24,9 @@ const qEnqueue = `INSERT INTO outbox (post_key, team_id, to_user_id, thread, mes
 
 func (d *DB) enqueue(ctx context.Context, tx *txn, teamID string, envs []bot.Envelope) error {
 	for _, e := range envs {
+		if bot.IsForgotten(e.ToUserID) {
+			continue // a forgotten member's place: nobody to write to
+		}
 		msg, err := json.Marshal(e.Message)
 		if err != nil {
 			return err

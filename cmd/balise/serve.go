@@ -130,7 +130,8 @@ func (s *Serve) Run(ctx context.Context, args []string) error {
 			}
 			return chat.Ping(ctx)
 		},
-		Observe: observe(watch),
+		Observe:  observe(watch),
+		Personal: db,
 	}, caps...)
 
 	jobs, err := schedule.Start(log, watchJobs(srv.Jobs(), db, watch, time.Now))

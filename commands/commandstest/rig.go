@@ -34,6 +34,8 @@ type Rig struct {
 	Handler http.Handler
 	Channel string // where commands are typed; "board" by default
 	Team    string // the team Mattermost says the member acts in; "team" by default
+	// Personal, set before Serve, lets /balise show and forget a member's data.
+	Personal bot.PersonalStore
 }
 
 // New returns a rig whose Kit and Work capabilities are built with; call
@@ -52,7 +54,7 @@ func New(tb testing.TB) *Rig {
 // Serve builds the server with the capabilities.
 func (r *Rig) Serve(capabilities ...commands.Capability) *Rig {
 	r.Server = commands.NewServer(commands.Config{Log: zerolog.Nop(), Tokens: Tokens{}, Kit: r.Kit,
-		Ready: func(context.Context) error { return nil }}, capabilities...)
+		Ready: func(context.Context) error { return nil }, Personal: r.Personal}, capabilities...)
 	r.Handler = r.Server.Handler()
 	return r
 }

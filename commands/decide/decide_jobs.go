@@ -42,7 +42,9 @@ func (s *Decide) refreshStale(ctx context.Context) error {
 // refreshes its card. It returns false when d was already closed.
 func (s *Decide) closeDecision(ctx context.Context, d *bot.Decision) (bool, error) {
 	author := d.AuthorID
-	if m, err := s.chat.Member(ctx, d.AuthorID); err == nil {
+	if bot.IsForgotten(d.AuthorID) {
+		author = s.kit.T(d.Lang, "decide.result.no_author") // they asked to be forgotten
+	} else if m, err := s.chat.Member(ctx, d.AuthorID); err == nil {
 		author = "@" + m.Username
 	}
 	closed, err := s.store.CloseDecision(ctx, d.ID, func(d *bot.Decision, t bot.Tally) []bot.Envelope {

@@ -127,3 +127,20 @@ func TestHiddenBlocksWaitForTheClose(t *testing.T) {
 		t.Errorf("result reads %q, want the block counted", text)
 	}
 }
+
+// When the author asked to be forgotten, the result asks a team admin for
+// the outcome and names no placeholder.
+func TestResultOfAForgottenAuthorAsksAnAdmin(t *testing.T) {
+	r := newRig(t)
+	r.Chat.Admins["alex"] = true
+	r.command("camille", "tok", `"Passer à Nextcloud" --fermeture 2j`)
+	d, _ := r.db.Decision(context.Background(), "team", 1)
+	if _, err := r.db.Forget(context.Background(), "team", "camille"); err != nil {
+		t.Fatal(err)
+	}
+	r.command("alex", "tok", "close #1")
+	r.Settle()
+	if text := r.Chat.PostOf(r.resultPost(d)).Text; !strings.Contains(text, "Un·e admin de l'équipe") || strings.Contains(text, bot.ForgottenPrefix) {
+		t.Errorf("result reads %q, want a team admin asked for the outcome", text)
+	}
+}

@@ -377,23 +377,32 @@ func (s *Diag) status(ctx context.Context, in *commands.Input) (string, error) {
 			users []string
 		}{{"diag.status.finished", a.Finished}, {"diag.status.halfway", a.HalfWay}, {"diag.status.notstarted", a.NotStarted}} {
 			if len(g.users) > 0 {
-				lines = append(lines, s.kit.T(in.Lang, g.key, "names", s.names(ctx, g.users)))
+				lines = append(lines, s.kit.T(in.Lang, g.key, "names", s.names(ctx, in.Lang, g.users)))
 			}
 		}
 	}
 	return strings.Join(lines, "\n"), nil
 }
 
-// names lists members as @username, sorted.
-func (s *Diag) names(ctx context.Context, users []string) string {
+// names lists members as @username, sorted; those who asked to be
+// forgotten are counted, not named.
+func (s *Diag) names(ctx context.Context, l bot.Lang, users []string) string {
 	var out []string
+	forgotten := 0
 	for _, u := range users {
+		if bot.IsForgotten(u) {
+			forgotten++
+			continue
+		}
 		if m, err := s.chat.Member(ctx, u); err == nil {
 			u = m.Username
 		}
 		out = append(out, "@"+u)
 	}
 	slices.Sort(out)
+	if forgotten > 0 {
+		out = append(out, s.kit.T(l, "diag.status.forgotten", "count", forgotten))
+	}
 	return strings.Join(out, ", ")
 }
 

@@ -604,3 +604,20 @@ func TestInventory(t *testing.T) {
 	}
 	_ = c
 }
+
+// A respondent who asked to be forgotten is counted in the status, not
+// named, and not reminded.
+func TestStatusCountsAForgottenRespondent(t *testing.T) {
+	r := newRig(t)
+	r.start("")
+	ctx := context.Background()
+	c := r.campaign()
+	r.db.SetRole(ctx, c.ID, "sam", bot.Board)
+	if _, err := r.db.Forget(ctx, "team", "sam"); err != nil {
+		t.Fatal(err)
+	}
+	got := r.Run("camille", "diag", "etat")
+	if !strings.Contains(got, "1 membre oublié") || strings.Contains(got, bot.ForgottenPrefix) {
+		t.Errorf("status: %q, want the forgotten respondent counted, not named", got)
+	}
+}

@@ -298,13 +298,7 @@ func (ix *ToolIndex) RankWithin(query string, lang Lang, categories []string, li
 // NamesUnreplaced tells whether a query names a proprietary service that
 // no free tool of the catalogue replaces: then nothing is to be guessed.
 func (ix *ToolIndex) NamesUnreplaced(query string) bool {
-	var q []queryTerm
-	for _, w := range toolWords(withoutMentions(query)) {
-		if !toolStopwords[w] && len(q) < maxQueryTerms {
-			q = append(q, ix.queryTerm(w))
-		}
-	}
-	for _, n := range ix.namedServices(q) {
+	for _, n := range ix.namedServices(ix.queryTerms(query)) {
 		if len(ix.services[n].tools) == 0 && len(ix.Alternatives(ix.services[n].name)) == 0 {
 			return true
 		}

@@ -47,19 +47,19 @@ func (ix *ToolIndex) Search(query string, lang Lang, limit int) []ToolMatch {
 }
 
 func (ix *ToolIndex) search(query string, lang Lang, limit int) []ToolMatch {
-	var q []queryTerm
-	seen := map[string]bool{}
-	for _, w := range toolWords(withoutMentions(query)) {
-		if toolStopwords[w] || seen[stemToolWord(w)] || len(q) == maxQueryTerms {
-			continue
-		}
-		seen[stemToolWord(w)] = true
-		q = append(q, ix.queryTerm(w))
-	}
+	q := ix.queryTerms(query)
 	if len(q) == 0 {
 		return nil
 	}
 	named := ix.namedServices(q)
+	// Past the first words, only the services named count: a long
+	// sentence's need is in its first words, but "…, we use Zoom" names
+	// what to replace wherever it stands.
+	for i := len(q) - 1; i >= maxQueryTerms; i-- {
+		if !q[i].taken {
+			q = slices.Delete(q, i, i+1)
+		}
+	}
 	var total, taken float64
 	for _, qt := range q {
 		if qt.taken {
@@ -71,7 +71,10 @@ func (ix *ToolIndex) search(query string, lang Lang, limit int) []ToolMatch {
 	// Replacing the service named weighs as much as the service's name
 	// weighs in the query: all of "alternative à Doodle", a third of
 	// "réseaux sociaux pour quitter Facebook".
-	boost := replacesBoost * taken / (taken + total)
+	// A service named inside a long sentence still says what the member
+	// wants to leave: its replacements weigh at least half as much as
+	// when it is all the question.
+	boost := replacesBoost * max(taken/(taken+total), replacesFloor)
 	sc := ix.scratch.Get().(*searchScratch)
 	defer ix.scratch.Put(sc)
 	defer sc.reset()
@@ -103,7 +106,7 @@ func (ix *ToolIndex) search(query string, lang Lang, limit int) []ToolMatch {
 		}
 		// A tool no need phrase nor service fits is only a guess, from
 		// the words of its fields and its categories' situations.
-		guess := total < minScore
+		guess := total < minScore && s.replaces == ""
 		total += bm25Weight * s.bm25
 		if total < minScore {
 			continue
@@ -131,6 +134,55 @@ func (ix *ToolIndex) search(query string, lang Lang, limit int) []ToolMatch {
 		}
 	}
 	return out
+}
+
+// queryTerms are the words of a query that may name a need or a service,
+// each once: its first maxQueryTerms words are read in full (synonyms,
+// typos), the others only for the services they name, as written or
+// stemmed.
+func (ix *ToolIndex) queryTerms(query string) []queryTerm {
+	var q []queryTerm
+	seen := map[string]bool{}
+	for _, w := range toolWords(withoutMentions(query)) {
+		if toolStopwords[w] || seen[stemToolWord(w)] || len(q) == maxServiceWords {
+			continue
+		}
+		seen[stemToolWord(w)] = true
+		if len(q) < maxQueryTerms {
+			q = append(q, ix.queryTerm(w))
+		} else {
+			q = append(q, ix.serviceTerm(w))
+		}
+	}
+	return q
+}
+
+// serviceTerm is a word of the query past its first words, read only for
+// the services whose names hold it, as written or with a typo.
+func (ix *ToolIndex) serviceTerm(w string) queryTerm {
+	var qt queryTerm
+	known := false
+	stems := queryStems(w)
+	for _, s := range stems {
+		id, ok := ix.terms[s]
+		known = known || ok
+		if ok && len(ix.named[id]) > 0 {
+			qt.alts = append(qt.alts, termWeight{term: id, w: 1})
+		}
+	}
+	if !known {
+		for _, s := range stems {
+			for _, a := range ix.typos(s) {
+				if len(ix.named[a.term]) > 0 && !slices.ContainsFunc(qt.alts, func(b termWeight) bool { return b.term == a.term }) {
+					qt.alts = append(qt.alts, a)
+				}
+			}
+		}
+	}
+	for _, a := range qt.alts {
+		qt.mass = max(qt.mass, ix.idf[a.term])
+	}
+	return qt
 }
 
 // better orders matches: what fits before guesses, by score, then the easier for members, then by id.

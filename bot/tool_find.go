@@ -307,10 +307,10 @@ func (ix *ToolIndex) NamesUnreplaced(query string) bool {
 }
 
 // Boost raises a little the tools that teams of this server use, as their
-// feedback says, and orders the matches again.
+// feedback says, and orders the matches again, guesses discounted.
 func Boost(matches []ToolMatch, teams map[string]int) {
 	for i := range matches {
 		matches[i].Score *= 1 + 0.03*float64(min(teams[matches[i].Tool.ID], 5))
 	}
-	sort.SliceStable(matches, func(i, j int) bool { return matches[i].Score > matches[j].Score })
+	sort.SliceStable(matches, func(i, j int) bool { return matches[i].rank() > matches[j].rank() })
 }

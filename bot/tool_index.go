@@ -74,6 +74,7 @@ const (
 	bm25Weight                       = 0.2 // BM25F's share, beside the phrases' score
 	maxQueryTerms                    = 12
 	maxServiceWords                  = 60  // words of a query read for the services they name
+	guessDiscount                    = 0.4 // a guess ranks as this share of its score
 	replacesFloor                    = 0.5 // the least share of the query a named service weighs
 )
 

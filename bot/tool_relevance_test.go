@@ -128,7 +128,8 @@ func TestToolRelevanceSituations(t *testing.T) {
 // the ranking from knowledge of how volunteers ask, before the tuning and
 // without reading the blind set: accounts, petitions, stall bookings, old
 // laptops, rotas, shared meals, services named inside a sentence. The
-// threshold is the top-3 measured once the tuning was done, rounded down.
+// threshold is the top-3 measured once the tuning was done (98.8%, top-1
+// 90.7%; 86.0% and 64.0% before), rounded down to the nearest 5%.
 func TestToolRelevanceSituationsDev(t *testing.T) {
 	ix := MustToolIndex(t)
 	cases := mustReadRelevance(t, "testdata/situations_dev.json")
@@ -137,8 +138,8 @@ func TestToolRelevanceSituationsDev(t *testing.T) {
 	}
 	top1, top3 := relevance(t, ix, cases)
 	t.Logf("dev situations: %d queries, top-1 %.1f%%, top-3 %.1f%%", len(cases), 100*top1, 100*top3)
-	if top3 < 0.85 {
-		t.Errorf("top-3 %.1f%%, want at least 85%%", 100*top3)
+	if top3 < 0.95 {
+		t.Errorf("top-3 %.1f%%, want at least 95%%", 100*top3)
 	}
 }
 

@@ -108,7 +108,7 @@ func (ix *ToolIndex) search(query string, lang Lang, limit int) []ToolMatch {
 		// the words of its fields and its categories' situations.
 		guess := total < minScore && s.replaces == ""
 		total += bm25Weight * s.bm25
-		if total < minScore {
+		if total < minScore || guess && !grounded(q, sc, s) {
 			continue
 		}
 		m := ToolMatch{Tool: ix.tools[s.tool], Score: total, Replaces: s.replaces, Guess: guess}
@@ -185,8 +185,21 @@ func (ix *ToolIndex) serviceTerm(w string) queryTerm {
 	return qt
 }
 
-// better orders matches: what fits before guesses, by score, then the easier for members, then by id.
+// rank is what orders a match: its score, a guess's discounted so that
+// it comes after what fits unless that fits only weakly and the guess is
+// much stronger (its words weigh several times more in the tool's fields).
+func (m ToolMatch) rank() float64 {
+	if m.Guess {
+		return m.Score * guessDiscount
+	}
+	return m.Score
+}
+
+// better orders matches: by rank, what fits before guesses, then the easier for members, then by id.
 func better(a, b ToolMatch) bool {
+	if ka, kb := a.rank(), b.rank(); ka != kb {
+		return ka > kb
+	}
 	if a.Guess != b.Guess {
 		return !a.Guess
 	}
@@ -213,10 +226,13 @@ type searchScratch struct {
 	// in the tool's fields, in its categories' vocabulary, and of the
 	// alternative being read; per query word, its idf.
 	tf, catTF, altTF []float64
-	touched          []int32
-	idf              []float64
-	termW            []float64 // term -> the best weight the query gives it
-	terms            []int32   // terms given a weight
+	// Per tool scored and query word: matched as written (not only
+	// through a typo), and so in the tool's own fields.
+	exact, ownExact []bool
+	touched         []int32
+	idf             []float64
+	termW           []float64 // term -> the best weight the query gives it
+	terms           []int32   // terms given a weight
 }
 
 func newSearchScratch(phrases, tools, terms int) *searchScratch {
@@ -232,6 +248,7 @@ func (sc *searchScratch) reset() {
 	}
 	sc.hits, sc.weights, sc.scores, sc.cover = sc.hits[:0], sc.weights[:0], sc.scores[:0], sc.cover[:0]
 	sc.tf, sc.catTF, sc.altTF, sc.idf = sc.tf[:0], sc.catTF[:0], sc.altTF[:0], sc.idf[:0]
+	sc.exact, sc.ownExact = sc.exact[:0], sc.ownExact[:0]
 }
 
 // score returns the score of a tool, new when the search had not met it.
@@ -244,6 +261,8 @@ func (sc *searchScratch) score(tool int32) *toolScore {
 	sc.tf = append(sc.tf, make([]float64, sc.words)...)
 	sc.catTF = append(sc.catTF, make([]float64, sc.words)...)
 	sc.altTF = append(sc.altTF, make([]float64, sc.words)...)
+	sc.exact = append(sc.exact, make([]bool, sc.words)...)
+	sc.ownExact = append(sc.ownExact, make([]bool, sc.words)...)
 	sc.toolAt[tool] = int32(len(sc.scores))
 	return &sc.scores[len(sc.scores)-1]
 }

@@ -88,7 +88,9 @@ func TestToolSearchForgivesTheWayPeopleType(t *testing.T) {
 	if got := ix.Search("alternative à Doodle", bot.French, 3); len(got) == 0 || got[0].Replaces != "Doodle" {
 		t.Errorf("got %+v, want the first answer to say it replaces Doodle", got)
 	}
-	for _, q := range []string{"recette de cuisine", "pizza", "", "de la pour"} {
+	// Nor is anything guessed from one word the catalogue knows among
+	// words it does not, nor from a typo alone.
+	for _, q := range []string{"recette de cuisine", "pizza", "", "de la pour", "pizza delivery"} {
 		if got := ix.Search(q, bot.French, 3); len(got) != 0 {
 			t.Errorf("%q: got %d answers, want none", q, len(got))
 		}
@@ -169,6 +171,18 @@ func TestToolSearchFindsTheServiceNamedInASentence(t *testing.T) {
 		got := ix.Search(c.query, c.lang, 3)
 		if len(got) == 0 || !slices.Contains(c.want, got[0].Tool.ID) || got[0].Guess || got[0].Replaces == "" {
 			t.Errorf("%q: got %+v, want first one of %v replacing the service named, not a guess", c.query, got, c.want)
+		}
+	}
+}
+
+// A guess from the words of members' daily life still comes when they
+// are all the question holds.
+func TestToolSearchGuessesFromEverydayWords(t *testing.T) {
+	ix := MustToolIndex(t)
+	for q, want := range map[string]string{"trésorier": "members-accounting", "petition": "forms"} {
+		got := ix.Search(q, bot.French, 3)
+		if len(got) == 0 || !slices.Contains(got[0].Tool.Categories, want) {
+			t.Errorf("%q: got %+v, want a tool of %s", q, got, want)
 		}
 	}
 }

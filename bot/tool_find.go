@@ -298,13 +298,7 @@ func (ix *ToolIndex) RankWithin(query string, lang Lang, categories []string, li
 // NamesUnreplaced tells whether a query names a proprietary service that
 // no free tool of the catalogue replaces: then nothing is to be guessed.
 func (ix *ToolIndex) NamesUnreplaced(query string) bool {
-	var q []queryTerm
-	for _, w := range toolWords(withoutMentions(query)) {
-		if !toolStopwords[w] && len(q) < maxQueryTerms {
-			q = append(q, ix.queryTerm(w))
-		}
-	}
-	for _, n := range ix.namedServices(q) {
+	for _, n := range ix.namedServices(ix.queryTerms(query)) {
 		if len(ix.services[n].tools) == 0 && len(ix.Alternatives(ix.services[n].name)) == 0 {
 			return true
 		}
@@ -313,10 +307,10 @@ func (ix *ToolIndex) NamesUnreplaced(query string) bool {
 }
 
 // Boost raises a little the tools that teams of this server use, as their
-// feedback says, and orders the matches again.
+// feedback says, and orders the matches again, guesses discounted.
 func Boost(matches []ToolMatch, teams map[string]int) {
 	for i := range matches {
 		matches[i].Score *= 1 + 0.03*float64(min(teams[matches[i].Tool.ID], 5))
 	}
-	sort.SliceStable(matches, func(i, j int) bool { return matches[i].Score > matches[j].Score })
+	sort.SliceStable(matches, func(i, j int) bool { return matches[i].rank() > matches[j].rank() })
 }

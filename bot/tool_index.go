@@ -73,6 +73,9 @@ const (
 	minScore                         = 0.35
 	bm25Weight                       = 0.2 // BM25F's share, beside the phrases' score
 	maxQueryTerms                    = 12
+	maxServiceWords                  = 60  // words of a query read for the services they name
+	guessDiscount                    = 0.4 // a guess ranks as this share of its score
+	replacesFloor                    = 0.5 // the least share of the query a named service weighs
 )
 
 // NewToolIndex indexes the tools. Entries that are not free are never

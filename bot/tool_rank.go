@@ -26,6 +26,9 @@ var fieldWeight = [toolFields]float64{fieldNeeds: 1, fieldName: 2, fieldReplaces
 const (
 	bm25K1 = 1.2
 	bm25B  = 0.6
+	// A category's vocabulary is a list of alternative phrases: a richer
+	// one is not more verbose, so its length does not dilute its words.
+	bm25BCategory = 0
 )
 
 // fieldPosting says a field of a tool holds a term, so many times.
@@ -159,11 +162,13 @@ func (ix *ToolIndex) bm25IDF(term int32) float64 {
 func (ix *ToolIndex) scoreBM25(q []queryTerm, sc *searchScratch) {
 	b := &ix.bm
 	catTF := make([]float64, len(ToolCategories))
+	catExact := make([]bool, len(ToolCategories))
 	for i, qt := range q {
 		if qt.taken {
 			continue
 		}
 		clear(catTF)
+		clear(catExact)
 		var idf float64
 		for _, a := range qt.alts {
 			idf = max(idf, a.w*ix.bm25IDF(a.term))
@@ -177,6 +182,9 @@ func (ix *ToolIndex) scoreBM25(q []queryTerm, sc *searchScratch) {
 					touched = append(touched, int32(s.cover+i))
 				}
 				sc.altTF[s.cover+i] += a.w * fieldWeight[p.field] * float64(p.tf) / norm
+				if !a.typo {
+					sc.exact[s.cover+i], sc.ownExact[s.cover+i] = true, true
+				}
 			}
 			for _, at := range touched {
 				sc.tf[at] = max(sc.tf[at], sc.altTF[at])
@@ -184,8 +192,9 @@ func (ix *ToolIndex) scoreBM25(q []queryTerm, sc *searchScratch) {
 			}
 			sc.touched = touched
 			for _, p := range b.categories[a.term] {
-				norm := 1 - bm25B + bm25B*float64(b.catLength[p.category])/b.avg[fieldCategory]
+				norm := 1 - bm25BCategory + bm25BCategory*float64(b.catLength[p.category])/b.avg[fieldCategory]
 				catTF[p.category] = max(catTF[p.category], a.w*fieldWeight[fieldCategory]*float64(p.tf)/norm)
+				catExact[p.category] = catExact[p.category] || !a.typo
 			}
 		}
 		for c, tf := range catTF {
@@ -195,6 +204,7 @@ func (ix *ToolIndex) scoreBM25(q []queryTerm, sc *searchScratch) {
 			for _, tool := range b.inCategory[c] {
 				s := sc.score(tool)
 				sc.catTF[s.cover+i] = max(sc.catTF[s.cover+i], tf)
+				sc.exact[s.cover+i] = sc.exact[s.cover+i] || catExact[c]
 			}
 		}
 		sc.idf[i] = idf
@@ -210,4 +220,27 @@ func (ix *ToolIndex) scoreBM25(q []queryTerm, sc *searchScratch) {
 		}
 		s.bm25 = total
 	}
+}
+
+// grounded tells whether a guess rests on enough of the query: two of its
+// words found as written (not only through a typo) in the tool's fields
+// or its categories' vocabulary, or one found in the tool's own fields,
+// or one found in the vocabulary of a question holding no word the
+// catalogue does not know. "pizza delivery" (a typo of a word of
+// deliberation) and "recette de cuisine" are not grounded; "trésorier" and
+// "une visio avec les adhérents" are.
+func grounded(q []queryTerm, sc *searchScratch, s *toolScore) bool {
+	var words int
+	own, unknown := false, false
+	for i, qt := range q {
+		switch {
+		case qt.taken:
+		case len(qt.alts) == 0:
+			unknown = true
+		case sc.exact[s.cover+i]:
+			words++
+			own = own || sc.ownExact[s.cover+i]
+		}
+	}
+	return words >= 2 || words == 1 && (own || !unknown)
 }

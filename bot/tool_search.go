@@ -47,19 +47,19 @@ func (ix *ToolIndex) Search(query string, lang Lang, limit int) []ToolMatch {
 }
 
 func (ix *ToolIndex) search(query string, lang Lang, limit int) []ToolMatch {
-	var q []queryTerm
-	seen := map[string]bool{}
-	for _, w := range toolWords(withoutMentions(query)) {
-		if toolStopwords[w] || seen[stemToolWord(w)] || len(q) == maxQueryTerms {
-			continue
-		}
-		seen[stemToolWord(w)] = true
-		q = append(q, ix.queryTerm(w))
-	}
+	q := ix.queryTerms(query)
 	if len(q) == 0 {
 		return nil
 	}
 	named := ix.namedServices(q)
+	// Past the first words, only the services named count: a long
+	// sentence's need is in its first words, but "…, we use Zoom" names
+	// what to replace wherever it stands.
+	for i := len(q) - 1; i >= maxQueryTerms; i-- {
+		if !q[i].taken {
+			q = slices.Delete(q, i, i+1)
+		}
+	}
 	var total, taken float64
 	for _, qt := range q {
 		if qt.taken {
@@ -71,7 +71,10 @@ func (ix *ToolIndex) search(query string, lang Lang, limit int) []ToolMatch {
 	// Replacing the service named weighs as much as the service's name
 	// weighs in the query: all of "alternative à Doodle", a third of
 	// "réseaux sociaux pour quitter Facebook".
-	boost := replacesBoost * taken / (taken + total)
+	// A service named inside a long sentence still says what the member
+	// wants to leave: its replacements weigh at least half as much as
+	// when it is all the question.
+	boost := replacesBoost * max(taken/(taken+total), replacesFloor)
 	sc := ix.scratch.Get().(*searchScratch)
 	defer ix.scratch.Put(sc)
 	defer sc.reset()
@@ -103,9 +106,9 @@ func (ix *ToolIndex) search(query string, lang Lang, limit int) []ToolMatch {
 		}
 		// A tool no need phrase nor service fits is only a guess, from
 		// the words of its fields and its categories' situations.
-		guess := total < minScore
+		guess := total < minScore && s.replaces == ""
 		total += bm25Weight * s.bm25
-		if total < minScore {
+		if total < minScore || guess && !grounded(q, sc, s) {
 			continue
 		}
 		m := ToolMatch{Tool: ix.tools[s.tool], Score: total, Replaces: s.replaces, Guess: guess}
@@ -133,8 +136,70 @@ func (ix *ToolIndex) search(query string, lang Lang, limit int) []ToolMatch {
 	return out
 }
 
-// better orders matches: what fits before guesses, by score, then the easier for members, then by id.
+// queryTerms are the words of a query that may name a need or a service,
+// each once: its first maxQueryTerms words are read in full (synonyms,
+// typos), the others only for the services they name, as written or
+// stemmed.
+func (ix *ToolIndex) queryTerms(query string) []queryTerm {
+	var q []queryTerm
+	seen := map[string]bool{}
+	for _, w := range toolWords(withoutMentions(query)) {
+		if toolStopwords[w] || seen[stemToolWord(w)] || len(q) == maxServiceWords {
+			continue
+		}
+		seen[stemToolWord(w)] = true
+		if len(q) < maxQueryTerms {
+			q = append(q, ix.queryTerm(w))
+		} else {
+			q = append(q, ix.serviceTerm(w))
+		}
+	}
+	return q
+}
+
+// serviceTerm is a word of the query past its first words, read only for
+// the services whose names hold it, as written or with a typo.
+func (ix *ToolIndex) serviceTerm(w string) queryTerm {
+	var qt queryTerm
+	known := false
+	stems := queryStems(w)
+	for _, s := range stems {
+		id, ok := ix.terms[s]
+		known = known || ok
+		if ok && len(ix.named[id]) > 0 {
+			qt.alts = append(qt.alts, termWeight{term: id, w: 1})
+		}
+	}
+	if !known {
+		for _, s := range stems {
+			for _, a := range ix.typos(s) {
+				if len(ix.named[a.term]) > 0 && !slices.ContainsFunc(qt.alts, func(b termWeight) bool { return b.term == a.term }) {
+					qt.alts = append(qt.alts, a)
+				}
+			}
+		}
+	}
+	for _, a := range qt.alts {
+		qt.mass = max(qt.mass, ix.idf[a.term])
+	}
+	return qt
+}
+
+// rank is what orders a match: its score, a guess's discounted so that
+// it comes after what fits unless that fits only weakly and the guess is
+// much stronger (its words weigh several times more in the tool's fields).
+func (m ToolMatch) rank() float64 {
+	if m.Guess {
+		return m.Score * guessDiscount
+	}
+	return m.Score
+}
+
+// better orders matches: by rank, what fits before guesses, then the easier for members, then by id.
 func better(a, b ToolMatch) bool {
+	if ka, kb := a.rank(), b.rank(); ka != kb {
+		return ka > kb
+	}
 	if a.Guess != b.Guess {
 		return !a.Guess
 	}
@@ -161,10 +226,13 @@ type searchScratch struct {
 	// in the tool's fields, in its categories' vocabulary, and of the
 	// alternative being read; per query word, its idf.
 	tf, catTF, altTF []float64
-	touched          []int32
-	idf              []float64
-	termW            []float64 // term -> the best weight the query gives it
-	terms            []int32   // terms given a weight
+	// Per tool scored and query word: matched as written (not only
+	// through a typo), and so in the tool's own fields.
+	exact, ownExact []bool
+	touched         []int32
+	idf             []float64
+	termW           []float64 // term -> the best weight the query gives it
+	terms           []int32   // terms given a weight
 }
 
 func newSearchScratch(phrases, tools, terms int) *searchScratch {
@@ -180,6 +248,7 @@ func (sc *searchScratch) reset() {
 	}
 	sc.hits, sc.weights, sc.scores, sc.cover = sc.hits[:0], sc.weights[:0], sc.scores[:0], sc.cover[:0]
 	sc.tf, sc.catTF, sc.altTF, sc.idf = sc.tf[:0], sc.catTF[:0], sc.altTF[:0], sc.idf[:0]
+	sc.exact, sc.ownExact = sc.exact[:0], sc.ownExact[:0]
 }
 
 // score returns the score of a tool, new when the search had not met it.
@@ -192,6 +261,8 @@ func (sc *searchScratch) score(tool int32) *toolScore {
 	sc.tf = append(sc.tf, make([]float64, sc.words)...)
 	sc.catTF = append(sc.catTF, make([]float64, sc.words)...)
 	sc.altTF = append(sc.altTF, make([]float64, sc.words)...)
+	sc.exact = append(sc.exact, make([]bool, sc.words)...)
+	sc.ownExact = append(sc.ownExact, make([]bool, sc.words)...)
 	sc.toolAt[tool] = int32(len(sc.scores))
 	return &sc.scores[len(sc.scores)-1]
 }

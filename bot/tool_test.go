@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -87,7 +88,9 @@ func TestToolSearchForgivesTheWayPeopleType(t *testing.T) {
 	if got := ix.Search("alternative à Doodle", bot.French, 3); len(got) == 0 || got[0].Replaces != "Doodle" {
 		t.Errorf("got %+v, want the first answer to say it replaces Doodle", got)
 	}
-	for _, q := range []string{"recette de cuisine", "pizza", "", "de la pour"} {
+	// Nor is anything guessed from one word the catalogue knows among
+	// words it does not, nor from a typo alone.
+	for _, q := range []string{"recette de cuisine", "pizza", "", "de la pour", "pizza delivery"} {
 		if got := ix.Search(q, bot.French, 3); len(got) != 0 {
 			t.Errorf("%q: got %d answers, want none", q, len(got))
 		}
@@ -147,6 +150,39 @@ func TestToolHostsAreChecked(t *testing.T) {
 		tool.Hosts = []bot.Host{h}
 		if field, _ := tool.Validate(); field != "hosts" {
 			t.Errorf("%+v: got field %q at fault, want hosts", h, field)
+		}
+	}
+}
+
+// A proprietary service named anywhere in a question, inside a long
+// sentence or after many words, in any case or with a typo, brings the
+// free tools that replace it, as answers that fit rather than guesses.
+func TestToolSearchFindsTheServiceNamedInASentence(t *testing.T) {
+	ix := MustToolIndex(t)
+	for _, c := range []struct {
+		query string
+		lang  bot.Lang
+		want  []string
+	}{
+		{"we want to stop using zoom, the free version cuts after 40 minutes", bot.English, []string{"jitsi-meet", "bigbluebutton", "galene", "nextcloud-talk"}},
+		{"on veut arrêter DOODLE, la version gratuite est pleine de pubs", bot.French, []string{"framadate", "rallly"}},
+		{"the choir meets every week and the treasurer, the secretary and the conductor argue about concerts, rehearsals and fees, all of it on whatsap", bot.English, []string{"signal", "element", "mattermost", "zulip", "rocket-chat", "nextcloud-talk"}},
+	} {
+		got := ix.Search(c.query, c.lang, 3)
+		if len(got) == 0 || !slices.Contains(c.want, got[0].Tool.ID) || got[0].Guess || got[0].Replaces == "" {
+			t.Errorf("%q: got %+v, want first one of %v replacing the service named, not a guess", c.query, got, c.want)
+		}
+	}
+}
+
+// A guess from the words of members' daily life still comes when they
+// are all the question holds.
+func TestToolSearchGuessesFromEverydayWords(t *testing.T) {
+	ix := MustToolIndex(t)
+	for q, want := range map[string]string{"trésorier": "members-accounting", "petition": "forms"} {
+		got := ix.Search(q, bot.French, 3)
+		if len(got) == 0 || !slices.Contains(got[0].Tool.Categories, want) {
+			t.Errorf("%q: got %+v, want a tool of %s", q, got, want)
 		}
 	}
 }

@@ -252,7 +252,7 @@ func TestCrashDuringDiagnostic(t *testing.T) {
 		t.Fatalf("/diag demarrer answers %q", got)
 	}
 	defer mustRun(t, camille, ch.Id, "/diag fermer") // one open campaign per team: leave none
-	outboxDrained(t, 20*time.Second)                  // the invitations are in, before any question
+	outboxDrained(t, 20*time.Second)                 // the invitations are in, before any question
 	var campaign int64
 	if err := db(t).QueryRow(`SELECT id FROM diag_campaign WHERE team_id = ? AND channel_id = ?`, mm.Team.Id, ch.Id).Scan(&campaign); err != nil {
 		t.Fatal(err)

@@ -23,6 +23,11 @@ const (
 	EINTERNAL  = "internal"  // a bug or an outage; logged, never shown in detail
 )
 
+// ErrUnwritable is wrapped by the stores' errors when the database cannot
+// be written at all (disk full, read-only file system or file): nothing of
+// the change was stored, and the member is told so plainly.
+var ErrUnwritable = errors.New("the database cannot be written (disk full or read-only)")
+
 // Error is Balise's one error type. Key names a message in the catalogues;
 // Args fill its template. Only EINTERNAL errors are logged as errors.
 type Error struct {

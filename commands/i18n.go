@@ -76,5 +76,8 @@ func (c *Catalogue) Err(l bot.Lang, err error) string {
 	if errors.As(err, &e) && e.Code != bot.EINTERNAL {
 		return c.localize(l, e.Key, e.Args)
 	}
+	if errors.Is(err, bot.ErrUnwritable) {
+		return c.localize(l, "error.unwritable", nil)
+	}
 	return c.localize(l, "error.internal", nil)
 }

@@ -2,10 +2,14 @@ package commands
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io/fs"
 	"sort"
 	"strings"
 	"testing"
+
+	"balise/bot"
 )
 
 // readCatalogue merges the files locales/*.<lang>.json.
@@ -59,5 +63,24 @@ func TestCataloguesMatch(t *testing.T) {
 	}
 	if got := c.T("en", "lang.set"); got == "lang.set" || got == c.T("fr", "lang.set") {
 		t.Errorf("English lang.set = %q, want an English text", got)
+	}
+}
+
+// A database that cannot be written is said so, in the member's language,
+// rather than with the vague apology of an internal error.
+func TestUnwritableIsSaidPlainly(t *testing.T) {
+	c, err := NewCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = fmt.Errorf("take a stance: %w", fmt.Errorf("%w: database or disk is full (13)", bot.ErrUnwritable))
+	if got := c.Err(bot.English, err); !strings.Contains(got, "full or read-only") || !strings.Contains(got, "Nothing was recorded") {
+		t.Errorf("English reads %q", got)
+	}
+	if got := c.Err(bot.French, err); !strings.Contains(got, "lecture seule") {
+		t.Errorf("French reads %q", got)
+	}
+	if got := c.Err(bot.English, errors.New("boom")); strings.Contains(got, "read-only") {
+		t.Errorf("an internal error reads %q", got)
 	}
 }

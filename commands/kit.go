@@ -84,6 +84,26 @@ func (k *Kit) Lang(ctx context.Context, teamID, userID string) bot.Lang {
 	return bot.UserLang(choice, locale)
 }
 
+// Recipient returns the language and time zone to write to a member in,
+// for what Balise sends on its own (reminders). Unlike Lang and Location,
+// it fails when Mattermost cannot say now, rather than guessing French and
+// UTC: the job retries once Mattermost answers. A member Mattermost no
+// longer knows (a permanent error) gets the defaults.
+func (k *Kit) Recipient(ctx context.Context, teamID, userID string) (bot.Lang, *time.Location, error) {
+	choice, err := k.prefs.Lang(ctx, teamID, userID)
+	if err != nil {
+		return "", nil, err
+	}
+	m, err := k.chat.Member(ctx, userID)
+	if err != nil && !bot.IsPermanent(err) {
+		return "", nil, err
+	}
+	if err != nil || m.Location == nil {
+		m.Location = time.UTC
+	}
+	return bot.UserLang(choice, m.Locale), m.Location, nil
+}
+
 // Location is a member's time zone as Mattermost gives it (the default
 // time zone setting when they have none), UTC when Mattermost cannot say.
 func (k *Kit) Location(ctx context.Context, userID string) *time.Location {

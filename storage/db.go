@@ -23,7 +23,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"balise/bot"
 )
 
 //go:embed migrations/*.sql
@@ -238,17 +241,33 @@ func (d *DB) migrate(ctx context.Context) error {
 func (d *DB) inTx(ctx context.Context, fn func(tx *txn) error) error {
 	tx, err := d.w.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return unwritable(err)
 	}
 	defer tx.Rollback()
 	if err := fn(&txn{Tx: tx, hot: d.hotW}); err != nil {
-		return err
+		return unwritable(err)
 	}
 	if err := tx.Commit(); err != nil {
-		return err
+		return unwritable(err)
 	}
 	d.afterWrite(ctx)
 	return nil
+}
+
+// unwritable marks with bot.ErrUnwritable an error saying that the
+// database cannot be written at all (SQLITE_FULL, SQLITE_READONLY, an I/O
+// error, a file it cannot open), so that members read that nothing was
+// saved rather than a vague apology.
+func unwritable(err error) error {
+	var e *sqlite.Error
+	if err == nil || !errors.As(err, &e) || errors.Is(err, bot.ErrUnwritable) {
+		return err
+	}
+	switch e.Code() & 0xff {
+	case sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN:
+		return fmt.Errorf("%w: %w", bot.ErrUnwritable, err)
+	}
+	return err
 }
 
 // afterWrite does the wipe of the WAL that a reader delayed, if one is owed.
@@ -275,7 +294,7 @@ func (d *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 	if err == nil {
 		d.afterWrite(ctx)
 	}
-	return res, err
+	return res, unwritable(err)
 }
 
 // wipeWAL copies the WAL into the database and truncates it to nothing, so

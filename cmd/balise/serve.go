@@ -23,6 +23,10 @@ import (
 	"balise/storage"
 )
 
+// serveHooks run once the database is open. Only the end-to-end tests'
+// build adds one (fault_e2e.go, tag e2e); a production build has none.
+var serveHooks []func(ctx context.Context, log zerolog.Logger, db *storage.DB)
+
 // Serve runs the bot: the HTTP endpoints Mattermost calls, and the scheduler.
 type Serve struct {
 	mattermostURL, publicURL, listenAddr, db, botToken, logLevel, shutdownTimeout, tick string
@@ -88,6 +92,9 @@ func (s *Serve) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	for _, hook := range serveHooks {
+		hook(ctx, log, db)
+	}
 	if added, updated, err := db.LoadCatalogue(ctx); err != nil {
 		return err
 	} else if added+updated > 0 {

@@ -129,6 +129,12 @@ func (f *Chat) Files(postID string) []bot.File {
 }
 
 func (f *Chat) Member(ctx context.Context, userID string) (bot.Member, error) {
+	f.mu.Lock()
+	down := f.down
+	f.mu.Unlock()
+	if down {
+		return bot.Member{}, fmt.Errorf("mattermost down")
+	}
 	locale := "fr"
 	if userID == "alex" {
 		locale = "en"
@@ -220,7 +226,8 @@ func (f *Chat) LoseAnswers(n int) {
 	f.lose = n
 }
 
-// SetDown makes every post, update and direct message fail (an outage).
+// SetDown makes every post, update, direct message and member lookup fail
+// (an outage).
 func (f *Chat) SetDown(down bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -81,9 +81,14 @@ func (s *Decide) reminders(ctx context.Context, d *bot.Decision) ([]bot.Envelope
 	}
 	var out []bot.Envelope
 	for _, u := range undecided {
-		l := s.kit.Lang(ctx, d.TeamID, u)
+		// While Mattermost cannot tell a member's language, the reminder
+		// waits rather than go out in the wrong one.
+		l, loc, err := s.kit.Recipient(ctx, d.TeamID, u)
+		if err != nil {
+			return nil, err
+		}
 		text := s.kit.T(l, "decide.reminder", "number", d.Number, "title", bot.Quiet(d.Title),
-			"when", s.kit.When(l, d.ClosesAt, s.kit.Location(ctx, u)), "link", s.kit.Permalink(d.PostID))
+			"when", s.kit.When(l, d.ClosesAt, loc), "link", s.kit.Permalink(d.PostID))
 		out = append(out, bot.Envelope{ToUserID: u, Message: bot.Message{Text: text}})
 	}
 	return out, nil

@@ -113,3 +113,43 @@ func TestAGoneCardIsLeftAlone(t *testing.T) {
 		t.Errorf("%d cards still stale, want the gone one left alone", len(stale))
 	}
 }
+
+// A reminder that falls due while Mattermost cannot tell the members'
+// languages waits for it, rather than go out in French to everyone: once
+// Mattermost answers, each undecided member gets one, in their language.
+func TestRemindersWaitForMattermost(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	now := r.dec.now()
+	r.db.Now = r.dec.now // one clock for the store and the jobs
+	d := &bot.Decision{TeamID: "team", ChannelID: "board", AuthorID: "camille", Lang: bot.French, Title: "Adopter Paheko",
+		Kind: bot.Proposal, Options: bot.ProposalOptions, Voters: []string{"camille", "alex", "sam"},
+		CreatedAt: now.Add(-2 * time.Hour), ClosesAt: now.Add(time.Hour)}
+	if err := r.db.CreateDecision(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.db.SetDecisionPost(ctx, d.ID, "card"); err != nil {
+		t.Fatal(err)
+	}
+	r.Chat.SetDown(true)
+	if err := r.dec.remindDue(ctx); err == nil {
+		t.Error("remindDue succeeded while Mattermost could not tell languages")
+	}
+	r.Chat.SetDown(false)
+	if err := r.dec.remindDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.dec.remindDue(ctx); err != nil { // claimed once
+		t.Fatal(err)
+	}
+	r.Settle()
+	if err := r.post.Deliver(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for user, want := range map[string]string{"camille": "pas encore voté", "sam": "pas encore voté", "alex": "not voted yet"} {
+		dms := r.Chat.DMs(user)
+		if len(dms) != 1 || !strings.Contains(dms[0].Text, want) {
+			t.Errorf("%s got %v, want one reminder reading %q", user, dms, want)
+		}
+	}
+}

@@ -455,8 +455,11 @@ func (s *Diag) reminders(ctx context.Context, c *bot.Campaign) ([]bot.Envelope, 
 			sh = &bot.Sheet{}
 		}
 		done, total := bot.Progress(q, sh)
-		l := s.kit.Lang(ctx, c.TeamID, u)
-		card := &bot.Card{Text: s.kit.T(l, "diag.reminder", "label", c.Label(), "when", s.kit.When(l, c.ClosesAt, s.kit.Location(ctx, u)),
+		l, loc, err := s.kit.Recipient(ctx, c.TeamID, u) // waits for Mattermost rather than guess
+		if err != nil {
+			return nil, err
+		}
+		card := &bot.Card{Text: s.kit.T(l, "diag.reminder", "label", c.Label(), "when", s.kit.When(l, c.ClosesAt, loc),
 			"done", done, "total", total),
 			Buttons: []bot.Button{s.respondentButton("resume", s.kit.T(l, "diag.button.resume"), "primary", "diagnext", c, u, nil)}}
 		out = append(out, bot.Envelope{ToUserID: u, Message: bot.Message{Card: card}})

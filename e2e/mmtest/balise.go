@@ -147,6 +147,15 @@ func (b *Balise) Stop() error {
 	return b.proc.stop(syscall.SIGTERM, 30*time.Second)
 }
 
+// Kill kills `balise serve` at once (SIGKILL, by its pid): a crash, with
+// no chance to finish a request, a transaction or a refresh.
+func (b *Balise) Kill() {
+	b.proc.stop(os.Kill, 10*time.Second) // its exit error is the kill itself
+}
+
+// Signal sends sig to `balise serve`, by its pid.
+func (b *Balise) Signal(sig os.Signal) error { return b.proc.cmd.Process.Signal(sig) }
+
 // Restart stops and starts `balise serve`.
 func (b *Balise) Restart(ctx context.Context) error {
 	if err := b.Stop(); err != nil {

@@ -81,10 +81,12 @@ func BuildMattermost(logf func(string, ...any)) (*Server, error) {
 	return s, os.Rename(tmp, s.Binary)
 }
 
-// BuildBalise builds Balise's binary into dir.
+// BuildBalise builds Balise's binary into dir, with the e2e tag: the
+// binary then has one test hook more (cmd/balise/fault_e2e.go: SIGUSR1
+// makes its database read-only, SIGUSR2 writable again).
 func BuildBalise(dir string) (string, error) {
 	bin := filepath.Join(dir, "balise")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/balise")
+	build := exec.Command("go", "build", "-tags", "e2e", "-o", bin, "./cmd/balise")
 	build.Dir = RepoRoot()
 	if out, err := build.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("build balise: %v\n%s", err, out)

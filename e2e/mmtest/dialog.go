@@ -88,6 +88,27 @@ func (d *Dialogs) Ephemeral(timeout time.Duration, label string) (*model.Post, e
 	}
 }
 
+// EphemeralText waits for an ephemeral post to the user whose message
+// contains text, and returns the message.
+func (d *Dialogs) EphemeralText(timeout time.Duration, text string) (string, error) {
+	deadline := time.After(timeout)
+	var seen []string
+	for {
+		select {
+		case p, ok := <-d.ephemeral:
+			if !ok {
+				return "", fmt.Errorf("websocket closed")
+			}
+			if strings.Contains(p.Message, text) {
+				return p.Message, nil
+			}
+			seen = append(seen, p.Message)
+		case <-deadline:
+			return "", fmt.Errorf("no ephemeral message with %q for %s within %s; saw %q", text, d.user.Username, timeout, seen)
+		}
+	}
+}
+
 // ClickEphemeral clicks a button of an ephemeral post, which Mattermost
 // finds through the cookie it gave the client.
 func (u *User) ClickEphemeral(ctx context.Context, p *model.Post, label string) error {

@@ -26,6 +26,9 @@ type Mattermost struct {
 	pg   *Postgres
 	proc *process
 	log  string
+	srv  *Server  // the built server, for StartServer
+	opts []Option // the settings it started with
+	port int      // kept across StopServer and StartServer
 }
 
 // User is a person of the team, logged in.
@@ -64,8 +67,8 @@ func Start(ctx context.Context, dir string, logf func(string, ...any), opts ...O
 	if err != nil {
 		return nil, err
 	}
-	m := &Mattermost{pg: pg, Dir: dir, log: filepath.Join(dir, "mattermost.out")}
-	if err := m.start(ctx, srv, opts); err != nil {
+	m := &Mattermost{pg: pg, Dir: dir, log: filepath.Join(dir, "mattermost.out"), srv: srv, opts: opts}
+	if err := m.start(ctx); err != nil {
 		m.Stop()
 		return nil, err
 	}
@@ -76,7 +79,8 @@ func Start(ctx context.Context, dir string, logf func(string, ...any), opts ...O
 	return m, nil
 }
 
-func (m *Mattermost) start(ctx context.Context, srv *Server, opts []Option) error {
+func (m *Mattermost) start(ctx context.Context) error {
+	srv, opts := m.srv, m.opts
 	work := filepath.Join(m.Dir, "mattermost")
 	if err := os.MkdirAll(filepath.Join(work, "config"), 0o755); err != nil {
 		return err
@@ -86,10 +90,14 @@ func (m *Mattermost) start(ctx context.Context, srv *Server, opts []Option) erro
 			return err
 		}
 	}
-	port, err := FreePort()
-	if err != nil {
-		return err
+	if m.port == 0 { // a restarted server keeps its address
+		port, err := FreePort()
+		if err != nil {
+			return err
+		}
+		m.port = port
 	}
+	port := m.port
 	m.URL = fmt.Sprintf("http://127.0.0.1:%d", port)
 	settings := map[string]string{
 		"SQLSETTINGS_DRIVERNAME":                              "postgres",
@@ -125,9 +133,12 @@ func (m *Mattermost) start(ctx context.Context, srv *Server, opts []Option) erro
 	for k, v := range settings {
 		env = append(env, "MM_"+k+"="+v)
 	}
-	os.Remove(m.log) // a fresh log for this server
+	if m.proc == nil {
+		os.Remove(m.log) // a fresh log for this server
+	}
 	cmd := exec.Command(srv.Binary, "--config", filepath.Join(work, "config", "config.json"))
 	cmd.Dir, cmd.Env = work, env
+	var err error
 	if m.proc, err = start(cmd, m.log); err != nil {
 		return fmt.Errorf("start mattermost: %w", err)
 	}
@@ -190,6 +201,19 @@ func (m *Mattermost) Stop() {
 	if m.pg != nil {
 		m.pg.Stop()
 	}
+}
+
+// StopServer stops the Mattermost server alone (SIGTERM, by its pid),
+// leaving PostgreSQL running: an outage, which StartServer ends.
+func (m *Mattermost) StopServer() error {
+	return m.proc.stop(syscall.SIGTERM, 30*time.Second)
+}
+
+// StartServer starts again a server that StopServer stopped, on the same
+// address, with the same settings and database (users, sessions and
+// tokens survive), and waits until it answers.
+func (m *Mattermost) StartServer(ctx context.Context) error {
+	return m.start(ctx)
 }
 
 // LogTail returns the end of Mattermost's output, to explain a failure.

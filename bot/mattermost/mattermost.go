@@ -176,6 +176,12 @@ func (c *Client) DirectChannel(ctx context.Context, userID string) (string, erro
 	}
 	dm, resp, err := c.api.CreateDirectChannel(ctx, c.botID, userID)
 	if err != nil {
+		// When the member's client opens the same channel at that moment,
+		// Mattermost 6.7 may refuse one of the two creations (a duplicate
+		// key); the channel then exists, and asking again finds it.
+		dm, resp, err = c.api.CreateDirectChannel(ctx, c.botID, userID)
+	}
+	if err != nil {
 		return "", fail("open direct channel", resp, err)
 	}
 	c.mu.Lock()

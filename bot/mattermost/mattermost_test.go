@@ -270,3 +270,20 @@ func TestMembersWithoutTimeZoneGetTheDefault(t *testing.T) {
 		t.Errorf("without a default zone: %v, want UTC", c.zone)
 	}
 }
+
+// A direct channel whose creation races with the member's own client is
+// asked for once more: the second call finds it.
+func TestDirectChannelRaceIsAskedAgain(t *testing.T) {
+	calls := 0
+	c := MustClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		if calls == 1 {
+			appError(w, http.StatusForbidden, "store.sql_channel.save_direct_channel.app_error")
+			return
+		}
+		json.NewEncoder(w).Encode(&model.Channel{Id: "dm1"})
+	}), nil)
+	if id, err := c.DirectChannel(t.Context(), "camille"); err != nil || id != "dm1" {
+		t.Errorf("DirectChannel = %q, %v; want dm1 on the second call", id, err)
+	}
+}

@@ -7,7 +7,8 @@ import (
 	"balise/bot"
 )
 
-// registerBalise adds /balise: help and the language choice.
+// registerBalise adds /balise: help and the language choice; capabilities
+// add further subcommands with Routes.Balise.
 func (s *Server) registerBalise() {
 	s.routes.Command("balise", "help.balise", s.runBalise, "balise")
 	s.routes.Action("lang", s.clickLang)
@@ -21,6 +22,13 @@ func (s *Server) runBalise(ctx context.Context, in *Input) (string, error) {
 	case "lang", "langue", "language":
 		return s.runLang(ctx, in, rest)
 	}
+	if run, ok := s.routes.balise[verb]; ok {
+		sub := *in
+		sub.Text = rest
+		text, err := run(ctx, &sub)
+		in.Buttons = sub.Buttons
+		return text, err
+	}
 	return s.kit.T(in.Lang, "usage.balise"), nil
 }
 
@@ -31,6 +39,9 @@ func (s *Server) help(l bot.Lang) string {
 		if c, ok := s.routes.commands[name]; ok {
 			lines = append(lines, s.kit.T(l, c.helpKey))
 		}
+	}
+	for _, key := range s.routes.baliseHelp {
+		lines = append(lines, s.kit.T(l, key))
 	}
 	return strings.Join(lines, "\n")
 }

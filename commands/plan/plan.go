@@ -115,6 +115,9 @@ func (s *Plans) Register(r *commands.Routes) {
 	r.Dialog("planassign", s.submitAssign)
 	r.Dialog("planblock", s.submitBlock)
 	r.Dialog("plancount", s.submitCount)
+	r.Balise("plan.settings.help", s.runSettings, "settings", "reglages", "réglages", "parametres", "paramètres")
+	r.Action("plansettings", s.clickSettings)
+	r.Dialog("plansettings", s.submitSettings)
 	r.Job(
 		bot.Job{Name: "dispatch-plan-sends", Every: s.tick, Run: s.Dispatch},
 		bot.Job{Name: "refresh-stale-plan-cards", Every: s.tick, Run: s.refreshStale},

@@ -68,7 +68,7 @@ const maxBody = 1 << 20
 func NewServer(c Config, capabilities ...Capability) *Server {
 	s := &Server{log: c.Log, tokens: c.Tokens, kit: c.Kit, ready: c.Ready, observe: c.Observe,
 		routes: Routes{commands: map[string]*command{}, actions: map[string]ActionFunc{}, dialogs: map[string]DialogFunc{},
-		balise: map[string]CommandFunc{}}}
+			balise: map[string]CommandFunc{}}}
 	s.registerBalise()
 	for _, c := range capabilities {
 		c.Register(&s.routes)

@@ -23,6 +23,7 @@ type Chat interface {
 	Post(ctx context.Context, m bot.Message) (string, error)
 	Update(ctx context.Context, postID string, m bot.Message) error
 	Upload(ctx context.Context, m bot.Message, files []bot.File) (string, error)
+	DirectChannel(ctx context.Context, userID string) (string, error)
 	Member(ctx context.Context, userID string) (bot.Member, error)
 	JoinChannel(ctx context.Context, channelID string) error
 	ChannelMembers(ctx context.Context, channelID string) ([]string, error)
@@ -137,7 +138,8 @@ var planVerbs = map[string]string{
 	"away": "away", "absent": "away", "absente": "away",
 	"nudge": "nudge", "relance": "nudge",
 	"adoption": "adoption",
-	"help":     "help", "aide": "help",
+	"export":   "export", "exporter": "export",
+	"help": "help", "aide": "help",
 }
 
 func (s *Plans) runPlan(ctx context.Context, in *commands.Input) (string, error) {
@@ -167,6 +169,8 @@ func (s *Plans) runPlan(ctx context.Context, in *commands.Input) (string, error)
 		return s.nudgeAt(ctx, in, rest)
 	case "adoption":
 		return s.adoption(ctx, in, rest)
+	case "export":
+		return s.export(ctx, in, rest)
 	}
 	return s.kit.T(in.Lang, "plan.usage"), nil
 }

@@ -29,6 +29,7 @@ type Chat interface {
 	ChannelMembers(ctx context.Context, channelID string) ([]string, error)
 	IsChannelMember(ctx context.Context, channelID, userID string) (bool, error)
 	IsTeamAdmin(ctx context.Context, teamID, userID string) (bool, error)
+	IsActiveTeamMember(ctx context.Context, teamID, userID string) (bool, error)
 }
 
 // Store is what plans ask of the database: the plans, the schedule of
@@ -122,6 +123,7 @@ func (s *Plans) Register(r *commands.Routes) {
 	r.Job(
 		bot.Job{Name: "dispatch-plan-sends", Every: s.tick, Run: s.Dispatch},
 		bot.Job{Name: "refresh-stale-plan-cards", Every: s.tick, Run: s.refreshStale},
+		bot.Job{Name: "hand-over-plans-of-leavers", Every: turnoverEvery, Run: s.Turnover},
 	)
 }
 

@@ -80,6 +80,11 @@ type Messenger interface {
 	// IsTeamAdmin reports whether a member administers the team or the
 	// whole server. Called before anyone closes another's decision.
 	IsTeamAdmin(ctx context.Context, teamID, userID string) (bool, error)
+	// IsActiveTeamMember reports whether a member still belongs to a team
+	// and their account is active: false when they left the team, were
+	// removed from it or deactivated. Called daily by the plans, which hand
+	// the steps of those who left to others.
+	IsActiveTeamMember(ctx context.Context, teamID, userID string) (bool, error)
 	// IsSystemAdmin reports whether a member administers the server.
 	// Called before anyone edits the tool catalogue, which teams share.
 	IsSystemAdmin(ctx context.Context, userID string) (bool, error)

@@ -245,24 +245,45 @@ func (p *Plan) End() Day {
 	return end
 }
 
+// Handover is what HandOver changed, for the plan's thread.
+type Handover struct {
+	Moved []int  // the numbers of the open steps that changed owner
+	Heir  string // who got them, "" for nobody (follow-ups go to the thread)
+	// CreatorReferent: no referent was left, so the plan's creator became
+	// its referent (the weekly looks go to them).
+	CreatorReferent bool
+	WasReferent     bool
+}
+
 // HandOver takes a member who left the team (or was deactivated) off the
-// plan: off its referents, and their steps go to the first other referent,
-// else to the plan's creator, else to nobody. It returns the numbers of the
-// steps that changed owner, so that the plan's thread can say so once.
-func (p *Plan) HandOver(leaving string) []int {
+// plan: off its referents, and their open steps go to the first other
+// referent who has not left, else to the plan's creator, who then becomes
+// its referent so that the weekly looks reach someone, else to nobody
+// (their follow-ups go to the plan's thread). gone says who else has left
+// (nil: nobody); the caller hands each of them over in turn. Done steps
+// keep who did them.
+func (p *Plan) HandOver(leaving string, gone func(string) bool) Handover {
+	left := func(id string) bool { return id == leaving || gone != nil && gone(id) }
+	h := Handover{WasReferent: p.IsReferent(leaving)}
 	p.Referents = slices.DeleteFunc(p.Referents, func(r string) bool { return r == leaving })
-	heir := ""
-	if len(p.Referents) > 0 {
-		heir = p.Referents[0]
-	} else if p.CreatorID != leaving {
-		heir = p.CreatorID
-	}
-	var moved []int
-	for i := range p.Steps {
-		if s := &p.Steps[i]; s.OwnerID == leaving && !s.Done() {
-			s.OwnerID = heir
-			moved = append(moved, s.Number)
+	for _, r := range p.Referents {
+		if !left(r) {
+			h.Heir = r
+			break
 		}
 	}
-	return moved
+	if h.Heir == "" && p.CreatorID != "" && !left(p.CreatorID) {
+		h.Heir = p.CreatorID
+		if !p.IsReferent(p.CreatorID) {
+			p.Referents = append(p.Referents, p.CreatorID)
+			h.CreatorReferent = true
+		}
+	}
+	for i := range p.Steps {
+		if s := &p.Steps[i]; s.OwnerID == leaving && !s.Done() {
+			s.OwnerID = h.Heir
+			h.Moved = append(h.Moved, s.Number)
+		}
+	}
+	return h
 }

@@ -49,6 +49,14 @@ type Plans interface {
 	// archived plan gets nothing more. An error from edit (EINVALID,
 	// ECONFLICT, EFORBIDDEN) leaves everything as it was and is returned.
 	EditPlan(ctx context.Context, id int64, edit func(p *Plan) ([]Send, error)) (*Plan, error)
+	// EditPlanSaying is EditPlan whose edit also returns letters to queue
+	// in the outbox in the same transaction: a change the plan's thread must
+	// hear of exactly once (a member who left handed over), or not at all
+	// when the edit fails.
+	EditPlanSaying(ctx context.Context, id int64, edit func(p *Plan) ([]Send, []Envelope, error)) (*Plan, error)
+	// FollowedPlans returns every plan not archived, in every team, by id;
+	// called by the daily look for members who left their team.
+	FollowedPlans(ctx context.Context) ([]*Plan, error)
 	// RecordCheckIn stores a week's adoption estimate, replacing an earlier
 	// answer for the same plan and week; ECONFLICT for an archived plan.
 	// Called by the check-in buttons and /plan adoption.

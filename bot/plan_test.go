@@ -119,9 +119,9 @@ func TestOpenAndOverdue(t *testing.T) {
 
 func TestHandOver(t *testing.T) {
 	p := newPlan(t, "alice", "bob")
-	moved := p.HandOver("alice")
-	if len(moved) != 7 || p.Referents[0] != "bob" || len(p.Referents) != 1 {
-		t.Fatalf("moved %v, referents %v; want 7 open steps to bob", moved, p.Referents)
+	h := p.HandOver("alice", nil)
+	if len(h.Moved) != 7 || h.Heir != "bob" || !h.WasReferent || p.Referents[0] != "bob" || len(p.Referents) != 1 {
+		t.Fatalf("handover %+v, referents %v; want 7 open steps to bob", h, p.Referents)
 	}
 	if s, _ := p.Step(1); s.OwnerID != "bob" {
 		t.Errorf("step 1 owner %q, want bob", s.OwnerID)
@@ -129,9 +129,33 @@ func TestHandOver(t *testing.T) {
 	if s, _ := p.Step(2); s.OwnerID != "alice" {
 		t.Errorf("a done step changed owner to %q", s.OwnerID)
 	}
-	p.HandOver("bob")
-	if s, _ := p.Step(1); s.OwnerID != "creator" {
-		t.Errorf("with no referent left, step 1 owner %q, want the creator", s.OwnerID)
+	h = p.HandOver("bob", nil)
+	if s, _ := p.Step(1); s.OwnerID != "creator" || !h.CreatorReferent || !reflect.DeepEqual(p.Referents, []string{"creator"}) {
+		t.Errorf("with no referent left, step 1 owner %q, referents %v; want the creator, now referent", s.OwnerID, p.Referents)
+	}
+	if h = p.HandOver("nobody", nil); len(h.Moved) != 0 || h.WasReferent || h.CreatorReferent {
+		t.Errorf("someone not in the plan: %+v", h)
+	}
+}
+
+// Two referents gone at once: the first's steps skip the second, and go to
+// the creator; with the creator gone too, to nobody.
+func TestHandOverSkipsWhoLeftToo(t *testing.T) {
+	p := newPlan(t, "alice", "bob")
+	gone := func(id string) bool { return id == "alice" || id == "bob" }
+	if h := p.HandOver("alice", gone); h.Heir != "creator" || !h.CreatorReferent {
+		t.Errorf("alice and bob gone: %+v, want the creator", h)
+	}
+	if h := p.HandOver("bob", gone); h.Heir != "creator" || !reflect.DeepEqual(p.Referents, []string{"creator"}) {
+		t.Errorf("bob: %+v, referents %v", h, p.Referents)
+	}
+	q := newPlan(t, "alice")
+	all := func(string) bool { return true }
+	if h := q.HandOver("alice", all); h.Heir != "" || len(h.Moved) == 0 || len(q.Referents) != 0 {
+		t.Errorf("everyone gone: %+v, referents %v; want nobody", h, q.Referents)
+	}
+	if s, _ := q.Step(1); s.OwnerID != "" {
+		t.Errorf("step 1 owner %q, want nobody", s.OwnerID)
 	}
 }
 

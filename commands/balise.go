@@ -8,7 +8,8 @@ import (
 )
 
 // registerBalise adds /balise: help, the language choice and the member's
-// own data (balise_privacy.go).
+// own data (balise_privacy.go); capabilities add further subcommands with
+// Routes.Balise.
 func (s *Server) registerBalise() {
 	s.routes.Command("balise", "help.balise", s.runBalise, "balise")
 	s.routes.Action("lang", s.clickLang)
@@ -29,6 +30,13 @@ func (s *Server) runBalise(ctx context.Context, in *Input) (string, error) {
 	case "forget", "oublier":
 		return s.runForget(ctx, in)
 	}
+	if run, ok := s.routes.balise[verb]; ok {
+		sub := *in
+		sub.Text = rest
+		text, err := run(ctx, &sub)
+		in.Buttons = sub.Buttons
+		return text, err
+	}
 	return s.kit.T(in.Lang, "usage.balise"), nil
 }
 
@@ -39,6 +47,9 @@ func (s *Server) help(l bot.Lang) string {
 		if c, ok := s.routes.commands[name]; ok {
 			lines = append(lines, s.kit.T(l, c.helpKey))
 		}
+	}
+	for _, key := range s.routes.baliseHelp {
+		lines = append(lines, s.kit.T(l, key))
 	}
 	lines = append(lines, s.kit.T(l, "help.privacy"))
 	return strings.Join(lines, "\n")

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"strings"
 
 	"balise/bot"
 )
@@ -31,6 +32,10 @@ type Routes struct {
 	actions  map[string]ActionFunc
 	dialogs  map[string]DialogFunc
 	jobs     []bot.Job
+	// balise are the `/balise <verb>` subcommands capabilities add, by
+	// verb; baliseHelp their lines in /balise help.
+	balise     map[string]CommandFunc
+	baliseHelp []string
 }
 
 // A command is one slash command's handler. Several triggers may share one
@@ -47,6 +52,21 @@ func (r *Routes) Command(name, helpKey string, run CommandFunc, triggers ...stri
 	c := &command{name: name, helpKey: helpKey, run: run}
 	for _, t := range triggers {
 		r.commands[t] = c
+	}
+}
+
+// Balise answers `/balise <verb>` for each of verbs (its French and English
+// forms) with run, which gets the text after the verb; helpKey, when set,
+// is its line in /balise help. It lets a capability own a setting that
+// belongs to all of Balise (/balise settings is the plans'), while the face
+// keeps /balise, its help and its language choice: a verb the face answers
+// (help, lang) cannot be taken.
+func (r *Routes) Balise(helpKey string, run CommandFunc, verbs ...string) {
+	for _, v := range verbs {
+		r.balise[strings.ToLower(v)] = run
+	}
+	if helpKey != "" {
+		r.baliseHelp = append(r.baliseHelp, helpKey)
 	}
 }
 

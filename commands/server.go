@@ -72,7 +72,8 @@ const maxBody = 1 << 20
 // what the capabilities register.
 func NewServer(c Config, capabilities ...Capability) *Server {
 	s := &Server{log: c.Log, tokens: c.Tokens, kit: c.Kit, ready: c.Ready, observe: c.Observe, personal: c.Personal,
-		routes: Routes{commands: map[string]*command{}, actions: map[string]ActionFunc{}, dialogs: map[string]DialogFunc{}}}
+		routes: Routes{commands: map[string]*command{}, actions: map[string]ActionFunc{}, dialogs: map[string]DialogFunc{},
+			balise: map[string]CommandFunc{}}}
 	s.registerBalise()
 	for _, c := range capabilities {
 		c.Register(&s.routes)

@@ -72,3 +72,25 @@ func TestBodiesAreCapped(t *testing.T) {
 		t.Errorf("the same command, small: got %d, want 200", rec.Code)
 	}
 }
+
+// extra is a capability that adds `/balise ping` (and `pong`) with a line
+// in the help, and tries to take `help`.
+type extra struct{}
+
+func (extra) Register(r *commands.Routes) {
+	r.Balise("lang.choose", func(_ context.Context, in *commands.Input) (string, error) { return "ping:" + in.Text, nil }, "ping", "Pong")
+	r.Balise("", func(context.Context, *commands.Input) (string, error) { return "taken", nil }, "help")
+}
+
+// A capability's /balise verb gets the text after it and its help line;
+// the face's own verbs stay the face's.
+func TestBaliseSubcommandFromACapability(t *testing.T) {
+	r := commandstest.New(t).Serve(extra{})
+	if got := r.Run("camille", "balise", "pong  a b"); got != "ping:a b" {
+		t.Errorf("/balise pong a b = %q, want the capability's answer with the rest", got)
+	}
+	help := r.Run("camille", "balise", "help")
+	if help == "taken" || !strings.Contains(help, r.Kit.T("fr", "lang.choose")) {
+		t.Errorf("/balise help = %q, want the face's help with the capability's line", help)
+	}
+}

@@ -5,6 +5,8 @@ package e2e
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -88,6 +90,11 @@ func TestPlanFromCreationToAdoption(t *testing.T) {
 	// The first follow-up: the day before step 1 is due.
 	dueNow(t, `plan_id = ? AND step = 1 AND kind = 'day_before'`, planID)
 	first := dmFromBot(t, camille, "Demain", 15*time.Second)
+	// Its settings button opens the form of /balise reglages.
+	click(t, camille, first, "Mes réglages de rappels")
+	if dlg, err := said.Next(10 * time.Second); err != nil || dlg.Dialog.CallbackId != "plansettings" {
+		t.Errorf("settings button: %v %+v, want the settings form", err, dlg)
+	}
 	click(t, camille, first, "Fait")
 	card(t, camille, ch.Id, 1, "3 étape(s) sur 8")
 	// The same button again, the step done since: a clear message.
@@ -174,5 +181,49 @@ func TestPlanFromCreationToAdoption(t *testing.T) {
 	}
 	if info.MimeType != "image/png" || !strings.Contains(curve.Message, "50%") {
 		t.Errorf("curve = %s with %q, want a PNG and 50%%", info.MimeType, curve.Message)
+	}
+}
+
+// A referent who owns the steps leaves the team and another is
+// deactivated: on start (then daily) Balise hands the steps to the referent
+// still there, and the plan's thread says so once.
+func TestPlanTurnover(t *testing.T) {
+	ctx := context.Background()
+	sacha, lou := user(t, "sacha", "fr"), user(t, "lou", "fr")
+	ch := channel(t, "relais", camille, sacha, lou)
+	reply := mustRun(t, camille, ch.Id, `/plan nouveau "Relais" --referents @sacha @lou @camille --membres 5`)
+	m := regexp.MustCompile(`Plan #(\d+)`).FindStringSubmatch(reply)
+	if m == nil {
+		t.Fatalf("/plan nouveau = %q", reply)
+	}
+	var n int
+	fmt.Sscan(m[1], &n)
+	planCard := card(t, camille, ch.Id, n, "Relais")
+	var planID int64
+	if err := db(t).QueryRow(`SELECT id FROM plan WHERE post_id = ?`, planCard.Id).Scan(&planID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mm.Admin.Client.RemoveTeamMember(ctx, mm.Team.Id, sacha.Id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mm.Admin.Client.UpdateUserActive(ctx, lou.Id, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := balise.Restart(ctx); err != nil {
+		t.Fatal(err)
+	}
+	hits := threadWith(t, camille, planCard.Id, "a quitté l'équipe", 30*time.Second)
+	if len(hits) != 1 {
+		t.Fatalf("%d hand-over posts in the thread, want 1", len(hits))
+	}
+	text := mmtest.PostText(hits[0])
+	if !strings.Contains(text, "@sacha a quitté l'équipe") || !strings.Contains(text, "passent à @camille") || !strings.Contains(text, "@lou a quitté l'équipe") {
+		t.Errorf("hand-over = %q, want sacha's steps to camille and lou gone", text)
+	}
+	if got := count(t, `SELECT COUNT(*) FROM plan_referent WHERE plan_id = ?`, planID); got != 1 {
+		t.Errorf("%d referents left, want camille alone", got)
+	}
+	if got := count(t, `SELECT COUNT(*) FROM plan_step WHERE plan_id = ? AND done_at = 0 AND owner_id != ?`, planID, camille.Id); got != 0 {
+		t.Errorf("%d open steps not camille's", got)
 	}
 }

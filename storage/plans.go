@@ -232,14 +232,30 @@ func (d *DB) ReferentPlans(ctx context.Context, teamID, userID string) ([]*bot.P
 
 // EditPlan implements bot.Plans.
 func (d *DB) EditPlan(ctx context.Context, id int64, edit func(*bot.Plan) ([]bot.Send, error)) (*bot.Plan, error) {
+	return d.EditPlanSaying(ctx, id, func(p *bot.Plan) ([]bot.Send, []bot.Envelope, error) {
+		sends, err := edit(p)
+		return sends, nil, err
+	})
+}
+
+// FollowedPlans implements bot.Plans.
+func (d *DB) FollowedPlans(ctx context.Context) ([]*bot.Plan, error) {
+	return d.manyPlans(ctx, `archived_at = 0 ORDER BY id`)
+}
+
+// EditPlanSaying implements bot.Plans.
+func (d *DB) EditPlanSaying(ctx context.Context, id int64, edit func(*bot.Plan) ([]bot.Send, []bot.Envelope, error)) (*bot.Plan, error) {
 	var p *bot.Plan
 	err := d.inTx(ctx, func(tx *txn) error {
 		var err error
 		if p, err = onePlan(ctx, tx, `id = ?`, id); err != nil {
 			return err
 		}
-		sends, err := edit(p)
+		sends, envs, err := edit(p)
 		if err != nil {
+			return err
+		}
+		if err := d.enqueue(ctx, tx, p.TeamID, envs); err != nil {
 			return err
 		}
 		var archived int64

@@ -364,3 +364,35 @@ func TestAvailability(t *testing.T) {
 		t.Errorf("an ended absence remains: %+v", as)
 	}
 }
+
+// A change the thread must hear of is queued with it, and not when the
+// edit fails; FollowedPlans leaves archived plans out.
+func TestEditPlanSayingQueuesWithTheChange(t *testing.T) {
+	db, _ := MustOpen(t)
+	ctx := context.Background()
+	p := MustCreatePlan(t, db, newPlan("A"))
+	archived := MustCreatePlan(t, db, newPlan("B"))
+	if _, err := db.EditPlan(ctx, archived.ID, func(p *bot.Plan) ([]bot.Send, error) { p.ArchivedAt = planStart; return nil, nil }); err != nil {
+		t.Fatal(err)
+	}
+	say := []bot.Envelope{{Message: bot.Message{ChannelID: "ch", RootID: "cardA", Text: "alice left"}}}
+	before := letters(t, db)
+	_, err := db.EditPlanSaying(ctx, p.ID, func(p *bot.Plan) ([]bot.Send, []bot.Envelope, error) {
+		p.HandOver("alice", nil)
+		return nil, say, bot.Errorf(bot.ECONFLICT, "plan.error.archived")
+	})
+	if err == nil || letters(t, db) != before {
+		t.Fatalf("a failed edit: %v, %d letters queued", err, letters(t, db)-before)
+	}
+	edited, err := db.EditPlanSaying(ctx, p.ID, func(p *bot.Plan) ([]bot.Send, []bot.Envelope, error) {
+		p.HandOver("alice", nil)
+		return p.FollowUps(planStart, nil, nil), say, nil
+	})
+	if err != nil || letters(t, db) != before+1 || edited.IsReferent("alice") {
+		t.Fatalf("edit: %v, %d letters queued, referents %v", err, letters(t, db)-before, edited.Referents)
+	}
+	followed, err := db.FollowedPlans(ctx)
+	if err != nil || len(followed) != 1 || followed[0].ID != p.ID {
+		t.Errorf("followed plans = %d %v, want only the plan not archived", len(followed), err)
+	}
+}

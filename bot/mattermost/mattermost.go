@@ -378,3 +378,28 @@ func (c *Client) IsTeamAdmin(ctx context.Context, teamID, userID string) (bool, 
 	}
 	return tm.SchemeAdmin || strings.Contains(" "+tm.Roles+" ", " "+model.TeamAdminRoleId+" "), nil
 }
+
+// IsActiveTeamMember implements bot.Messenger: the account is not
+// deactivated and its team membership is not deleted. Only Mattermost's
+// "not found" says no; any other failure is an error, so that nobody is
+// handed over because Mattermost could not answer.
+func (c *Client) IsActiveTeamMember(ctx context.Context, teamID, userID string) (bool, error) {
+	u, resp, err := c.api.GetUser(ctx, userID, "")
+	if resp != nil && resp.StatusCode == http.StatusNotFound {
+		return false, nil
+	}
+	if err != nil {
+		return false, fail("read user", resp, err)
+	}
+	if u.DeleteAt > 0 {
+		return false, nil
+	}
+	tm, resp, err := c.api.GetTeamMember(ctx, teamID, userID, "")
+	if resp != nil && resp.StatusCode == http.StatusNotFound {
+		return false, nil
+	}
+	if err != nil {
+		return false, fail("read team member", resp, err)
+	}
+	return tm.DeleteAt == 0, nil
+}

@@ -287,3 +287,51 @@ func TestDirectChannelRaceIsAskedAgain(t *testing.T) {
 		t.Errorf("DirectChannel = %q, %v; want dm1 on the second call", id, err)
 	}
 }
+
+// An active member, one who left the team (a deleted membership), one
+// never in it, a deactivated account, an unknown account; a refusal (403)
+// and an outage are errors, never "gone".
+func TestIsActiveTeamMember(t *testing.T) {
+	users := map[string]*model.User{
+		"active": {Id: "active"}, "left": {Id: "left"}, "never": {Id: "never"}, "forbidden": {Id: "forbidden"}, "down": {Id: "down"},
+		"deactivated": {Id: "deactivated", DeleteAt: 1700000000000},
+	}
+	members := map[string]*model.TeamMember{
+		"active": {TeamId: "team", UserId: "active"}, "left": {TeamId: "team", UserId: "left", DeleteAt: 1700000000000},
+		"deactivated": {TeamId: "team", UserId: "deactivated"},
+	}
+	c := MustClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		path := strings.TrimPrefix(r.URL.Path, "/api/v4")
+		if id, ok := strings.CutPrefix(path, "/users/"); ok {
+			if u, ok := users[id]; ok {
+				json.NewEncoder(w).Encode(u)
+				return
+			}
+			appError(w, http.StatusNotFound, "app.user.missing_account.const")
+			return
+		}
+		id := strings.TrimPrefix(path, "/teams/team/members/")
+		switch id {
+		case "forbidden":
+			appError(w, http.StatusForbidden, "api.context.permissions.app_error")
+		case "down":
+			w.WriteHeader(http.StatusBadGateway)
+		default:
+			if m, ok := members[id]; ok {
+				json.NewEncoder(w).Encode(m)
+				return
+			}
+			appError(w, http.StatusNotFound, "app.team.get_member.missing.app_error")
+		}
+	}), nil)
+	for id, want := range map[string]bool{"active": true, "left": false, "never": false, "deactivated": false, "unknown": false} {
+		if got, err := c.IsActiveTeamMember(t.Context(), "team", id); err != nil || got != want {
+			t.Errorf("%s: %v, %v; want %v", id, got, err, want)
+		}
+	}
+	for _, id := range []string{"forbidden", "down"} {
+		if _, err := c.IsActiveTeamMember(t.Context(), "team", id); err == nil {
+			t.Errorf("%s: no error, want one (never taken as gone)", id)
+		}
+	}
+}

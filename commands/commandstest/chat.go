@@ -26,14 +26,18 @@ type Chat struct {
 	files   map[string][]bot.File
 	Members map[string][]string // channel id: its members
 	Admins  map[string]bool     // team and system admins
-	down    bool
-	refuse  error // every post and direct message fails with it (a permanent failure)
-	lose    int   // so many next posts are created, but their answer is lost
+	Gone    map[string]bool     // members who left every team or were deactivated
+	// Unsure makes IsActiveTeamMember fail (Mattermost cannot say).
+	Unsure bool
+	down   bool
+	refuse error // every post and direct message fails with it (a permanent failure)
+	lose   int   // so many next posts are created, but their answer is lost
 }
 
 // NewChat returns an empty chat.
 func NewChat() *Chat {
-	return &Chat{posts: map[string]bot.Message{}, files: map[string][]bot.File{}, dms: map[string][]bot.Message{}, Members: map[string][]string{}, Admins: map[string]bool{}}
+	return &Chat{posts: map[string]bot.Message{}, files: map[string][]bot.File{}, dms: map[string][]bot.Message{}, Members: map[string][]string{}, Admins: map[string]bool{},
+		Gone: map[string]bool{}}
 }
 
 func (f *Chat) Post(ctx context.Context, m bot.Message) (string, error) {
@@ -172,6 +176,15 @@ func (f *Chat) IsChannelMember(ctx context.Context, channelID, userID string) (b
 		}
 	}
 	return false, nil
+}
+
+func (f *Chat) IsActiveTeamMember(ctx context.Context, teamID, userID string) (bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.Unsure {
+		return false, fmt.Errorf("mattermost down")
+	}
+	return !f.Gone[userID], nil
 }
 
 func (f *Chat) IsSystemAdmin(ctx context.Context, userID string) (bool, error) {

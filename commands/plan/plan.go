@@ -23,11 +23,13 @@ type Chat interface {
 	Post(ctx context.Context, m bot.Message) (string, error)
 	Update(ctx context.Context, postID string, m bot.Message) error
 	Upload(ctx context.Context, m bot.Message, files []bot.File) (string, error)
+	DirectChannel(ctx context.Context, userID string) (string, error)
 	Member(ctx context.Context, userID string) (bot.Member, error)
 	JoinChannel(ctx context.Context, channelID string) error
 	ChannelMembers(ctx context.Context, channelID string) ([]string, error)
 	IsChannelMember(ctx context.Context, channelID, userID string) (bool, error)
 	IsTeamAdmin(ctx context.Context, teamID, userID string) (bool, error)
+	IsActiveTeamMember(ctx context.Context, teamID, userID string) (bool, error)
 }
 
 // Store is what plans ask of the database: the plans, the schedule of
@@ -115,9 +117,13 @@ func (s *Plans) Register(r *commands.Routes) {
 	r.Dialog("planassign", s.submitAssign)
 	r.Dialog("planblock", s.submitBlock)
 	r.Dialog("plancount", s.submitCount)
+	r.Balise("plan.settings.help", s.runSettings, "settings", "reglages", "réglages", "parametres", "paramètres")
+	r.Action("plansettings", s.clickSettings)
+	r.Dialog("plansettings", s.submitSettings)
 	r.Job(
 		bot.Job{Name: "dispatch-plan-sends", Every: s.tick, Run: s.Dispatch},
 		bot.Job{Name: "refresh-stale-plan-cards", Every: s.tick, Run: s.refreshStale},
+		bot.Job{Name: "hand-over-plans-of-leavers", Every: turnoverEvery, Run: s.Turnover},
 	)
 }
 
@@ -134,7 +140,8 @@ var planVerbs = map[string]string{
 	"away": "away", "absent": "away", "absente": "away",
 	"nudge": "nudge", "relance": "nudge",
 	"adoption": "adoption",
-	"help":     "help", "aide": "help",
+	"export":   "export", "exporter": "export",
+	"help": "help", "aide": "help",
 }
 
 func (s *Plans) runPlan(ctx context.Context, in *commands.Input) (string, error) {
@@ -164,6 +171,8 @@ func (s *Plans) runPlan(ctx context.Context, in *commands.Input) (string, error)
 		return s.nudgeAt(ctx, in, rest)
 	case "adoption":
 		return s.adoption(ctx, in, rest)
+	case "export":
+		return s.export(ctx, in, rest)
 	}
 	return s.kit.T(in.Lang, "plan.usage"), nil
 }

@@ -388,6 +388,9 @@ func (s *Plans) letterEnvelope(ctx context.Context, l *letter, items []item, nud
 			}
 		}
 	}
+	if l.to != "" { // every direct message leads to the member's settings
+		cards = append(cards, &bot.Card{Text: s.kit.T(lang, "plan.settings.hint"), Buttons: []bot.Button{s.settingsButton(lang, l.teamID)}})
+	}
 	msg := bot.Message{Text: strings.Join(text, "\n")}
 	if len(cards) > 0 {
 		msg.Card, msg.More = cards[0], cards[1:]

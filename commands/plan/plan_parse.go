@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"strconv"
 	"strings"
 	"time"
 )
@@ -30,17 +29,8 @@ func parseWeekTime(v string) (time.Weekday, int, bool) {
 	if len(f) == 1 {
 		return day, 9 * 60, true
 	}
-	t := strings.NewReplacer("h", ":", "H", ":").Replace(f[1])
-	hh, mm, _ := strings.Cut(t, ":")
-	h, err := strconv.Atoi(hh)
-	m := 0
-	if err == nil && mm != "" {
-		m, err = strconv.Atoi(mm)
-	}
-	if err != nil || h < 0 || h > 23 || m < 0 || m > 59 {
-		return 0, 0, false
-	}
-	return day, h*60 + m, true
+	m, ok := parseClock(f[1])
+	return day, m, ok
 }
 
 // stripUntil takes "until", "jusqu'au" and the like off an absence's date.

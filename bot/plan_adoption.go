@@ -108,3 +108,27 @@ func Stalled(curve []AdoptionPoint) bool {
 // CheckInDue reports whether the plan asks its referents for this week's
 // adoption: it is followed and its tool is chosen.
 func (p *Plan) CheckInDue() bool { return !p.Archived() && p.ToolID != "" }
+
+// Adoption is a plan's latest adoption estimate, as the next diagnostic's
+// report shows it beside the dimension its tool serves.
+type Adoption struct {
+	Plan    int // the plan's number in its team
+	Title   string
+	ToolID  string
+	Target  int // the people the plan aims at
+	Week    Day // the Monday of the latest check-in
+	Percent int // share of Target that week
+	Goal    int // the goal line that week
+}
+
+// LatestAdoption is the last point of the plan's curve; false when nobody
+// checked in yet.
+func (p *Plan) LatestAdoption(checkIns []CheckIn) (Adoption, bool) {
+	curve := p.AdoptionCurve(checkIns)
+	if len(curve) == 0 {
+		return Adoption{}, false
+	}
+	last := curve[len(curve)-1]
+	return Adoption{Plan: p.Number, Title: p.Title, ToolID: p.ToolID, Target: p.Target, Week: last.Week,
+		Percent: last.Percent, Goal: last.Goal}, true
+}

@@ -65,3 +65,25 @@ func (d *DB) CheckIns(ctx context.Context, planID int64) ([]bot.CheckIn, error) 
 	}
 	return out, nil
 }
+
+// TeamAdoption returns, for each plan of the team whose tool is chosen and
+// whose referents checked in, its latest adoption estimate, by plan number.
+// The diagnostic's report reads it.
+func (d *DB) TeamAdoption(ctx context.Context, teamID string) ([]bot.Adoption, error) {
+	plans, err := d.manyPlans(ctx, `team_id = ? AND tool_id != ''
+		AND id IN (SELECT plan_id FROM plan_check_in WHERE team_id = ?) ORDER BY number`, teamID, teamID)
+	if err != nil {
+		return nil, fmt.Errorf("team adoption: %w", err)
+	}
+	var out []bot.Adoption
+	for _, p := range plans {
+		checkIns, err := d.CheckIns(ctx, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		if a, ok := p.LatestAdoption(checkIns); ok {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}

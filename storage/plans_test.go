@@ -396,3 +396,34 @@ func TestEditPlanSayingQueuesWithTheChange(t *testing.T) {
 		t.Errorf("followed plans = %d %v, want only the plan not archived", len(followed), err)
 	}
 }
+
+// The diagnostic's report reads each plan's latest adoption estimate: only
+// the team's plans with a tool and check-ins, the latest week of each.
+func TestTeamAdoption(t *testing.T) {
+	db, _ := MustOpen(t)
+	ctx := context.Background()
+	withTool := func(team string) *bot.Plan {
+		p := newPlan(team)
+		p.ToolID = "nextcloud"
+		return MustCreatePlan(t, db, p)
+	}
+	p, quiet, other := withTool("A"), withTool("A"), withTool("B")
+	w1, w2 := bot.NewDay(2026, 11, 9), bot.NewDay(2026, 11, 16)
+	for _, c := range []bot.CheckIn{
+		{PlanID: p.ID, TeamID: "A", Week: w2, Estimate: bot.EstimateCount, Used: 7, By: "bob", At: planStart},
+		{PlanID: p.ID, TeamID: "A", Week: w1, Estimate: bot.EstimateFew, Used: 2, By: "alice", At: planStart},
+		{PlanID: other.ID, TeamID: "B", Week: w1, Estimate: bot.EstimateAll, Used: 12, By: "alice", At: planStart},
+	} {
+		if err := db.RecordCheckIn(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := db.TeamAdoption(ctx, "A")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Plan != p.Number || got[0].ToolID != "nextcloud" || got[0].Week != w2 || got[0].Percent != 58 {
+		t.Errorf("team A's adoption %+v, want plan #%d at 58%% (7 of 12) the week of %s, and not plan #%d (no check-in)",
+			got, p.Number, w2, quiet.Number)
+	}
+}

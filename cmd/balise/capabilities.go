@@ -39,7 +39,7 @@ func capabilities(d capabilityDeps) ([]commands.Capability, error) {
 		jobs{postman.Job(d.tick)},
 		board,
 		tool.New(tool.Config{Kit: d.kit, Catalogue: d.db, Chat: d.chat, Board: board, Assistant: d.llm, WaitLLM: d.waitLLM}),
-		diag.New(diag.Config{Kit: d.kit, Store: d.db, Chat: d.chat, Catalogue: d.db, Postman: postman, Questionnaires: questionnaires, Tick: d.tick}),
+		diag.New(diag.Config{Kit: d.kit, Store: d.db, Chat: d.chat, Catalogue: d.db, Postman: postman, Questionnaires: questionnaires, Adoptions: d.db, Tick: d.tick}),
 		plan.New(plan.Config{Kit: d.kit, Store: d.db, Chat: d.chat, Tools: d.db, Work: d.work, Postman: postman, Tick: d.tick}),
 	}, nil
 }

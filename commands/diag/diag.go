@@ -28,6 +28,7 @@ type Chat interface {
 	MemberByUsername(ctx context.Context, username string) (bot.Member, error)
 	JoinChannel(ctx context.Context, channelID string) error
 	ChannelMembers(ctx context.Context, channelID string) ([]string, error)
+	IsChannelMember(ctx context.Context, channelID, userID string) (bool, error)
 	IsTeamAdmin(ctx context.Context, teamID, userID string) (bool, error)
 }
 
@@ -38,10 +39,17 @@ type Store interface {
 	bot.Outbox
 }
 
+// Adoptions is what the report reads of the migration plans: each plan's
+// latest adoption estimate, shown beside the dimension its tool serves.
+type Adoptions interface {
+	TeamAdoption(ctx context.Context, teamID string) ([]bot.Adoption, error)
+}
+
 // Diag is the diagnostic capability. Build it with New.
 type Diag struct {
 	kit     *commands.Kit
 	store   Store
+	plans   Adoptions // nil: the report has no adoption section
 	chat    Chat
 	tools   *bot.ToolFinder
 	post    *background.Postman
@@ -61,6 +69,7 @@ type Config struct {
 	Chat           Chat
 	Catalogue      bot.Catalogue              // the tools priorities point to and the inventory picks from
 	Postman        *background.Postman        // delivers invitations, reminders, closings
+	Adoptions      Adoptions                  // the plans' adoption, for the report; nil for none
 	Questionnaires map[int]*bot.Questionnaire // every version shipped, by version; the newest is used
 	Now            func() time.Time           // the clock; time.Now when nil
 	Tick           time.Duration              // how often jobs look for due work; 30s when zero
@@ -68,7 +77,7 @@ type Config struct {
 
 // New returns the diagnostic capability.
 func New(c Config) *Diag {
-	s := &Diag{kit: c.Kit, store: c.Store, chat: c.Chat, tools: bot.NewToolFinder(c.Catalogue), post: c.Postman,
+	s := &Diag{kit: c.Kit, store: c.Store, plans: c.Adoptions, chat: c.Chat, tools: bot.NewToolFinder(c.Catalogue), post: c.Postman,
 		qs: c.Questionnaires, now: c.Now, tick: c.Tick, answers: map[string]*sync.Mutex{}}
 	for v := range s.qs {
 		s.current = max(s.current, v)
@@ -86,6 +95,7 @@ func New(c Config) *Diag {
 func (s *Diag) Register(r *commands.Routes) {
 	r.Command("diag", "help.diag", s.runDiag, "diag")
 	r.Action("diagnext", s.clickNext)
+	r.Action("diagstart", s.clickStart)
 	r.Action("diagrole", s.clickRole)
 	r.Action("diaganswer", s.clickAnswer)
 	r.Action("diagtarget", s.clickTarget)
@@ -251,7 +261,7 @@ func parseStart(text string) (startLine, error) {
 }
 
 // draft turns what was typed into a campaign draft, in the opener's zone.
-func (s *Diag) draft(ctx context.Context, in *commands.Input, line startLine, loc *time.Location) (bot.CampaignDraft, error) {
+func (s *Diag) draft(ctx context.Context, channelID string, line startLine, loc *time.Location) (bot.CampaignDraft, error) {
 	d := bot.CampaignDraft{Name: line.name}
 	now := s.now()
 	if line.closes != "" {
@@ -280,7 +290,7 @@ func (s *Diag) draft(ctx context.Context, in *commands.Input, line startLine, lo
 			d.Invited = append(d.Invited, m.ID)
 		}
 	} else {
-		members, err := s.chat.ChannelMembers(ctx, in.ChannelID)
+		members, err := s.chat.ChannelMembers(ctx, channelID)
 		if err != nil {
 			return d, err
 		}
@@ -293,17 +303,44 @@ func (s *Diag) draft(ctx context.Context, in *commands.Input, line startLine, lo
 // start opens a campaign and invites its respondents by direct message,
 // through the outbox.
 func (s *Diag) start(ctx context.Context, in *commands.Input, rest string) (string, error) {
-	if s.current == 0 {
-		return "", bot.Errorf(bot.ECONFLICT, "diag.error.questionnaire", "version", 1)
-	}
 	line, err := parseStart(rest)
 	if err != nil {
 		return s.kit.Err(in.Lang, err) + "\n" + s.kit.T(in.Lang, "diag.usage"), nil
 	}
-	if err := s.chat.JoinChannel(ctx, in.ChannelID); err != nil {
+	return s.open(ctx, in.Request, in.Lang, line)
+}
+
+// clickStart answers "Start the next diagnostic", the button a plan shows
+// at its last step: it opens a campaign in the plan's channel as
+// `/diag start` would there, for a member of that channel.
+func (s *Diag) clickStart(ctx context.Context, c *commands.Click) (string, error) {
+	channel := c.Fields["ch"]
+	if channel == "" {
+		return "", bot.Errorf(bot.EINVALID, "diag.error.no_channel")
+	}
+	member, err := s.chat.IsChannelMember(ctx, channel, c.UserID)
+	if err != nil {
 		return "", err
 	}
-	opener, err := s.chat.Member(ctx, in.UserID)
+	if !member {
+		return "", bot.Errorf(bot.EFORBIDDEN, "diag.error.not_channel_member")
+	}
+	req := c.Request
+	req.ChannelID = channel
+	return s.open(ctx, req, c.Lang, startLine{})
+}
+
+// open opens a campaign in req's channel for req's member, with what
+// line says, and invites its respondents by direct message, through the
+// outbox.
+func (s *Diag) open(ctx context.Context, req bot.Request, lang bot.Lang, line startLine) (string, error) {
+	if s.current == 0 {
+		return "", bot.Errorf(bot.ECONFLICT, "diag.error.questionnaire", "version", 1)
+	}
+	if err := s.chat.JoinChannel(ctx, req.ChannelID); err != nil {
+		return "", err
+	}
+	opener, err := s.chat.Member(ctx, req.UserID)
 	if err != nil {
 		return "", err
 	}
@@ -311,15 +348,15 @@ func (s *Diag) start(ctx context.Context, in *commands.Input, rest string) (stri
 	if loc == nil {
 		loc = time.UTC
 	}
-	d, err := s.draft(ctx, in, line, loc)
+	d, err := s.draft(ctx, req.ChannelID, line, loc)
 	if err == nil {
 		_, err = d.Validate()
 	}
 	if err != nil {
-		return s.kit.Err(in.Lang, err), nil
+		return s.kit.Err(lang, err), nil
 	}
 	now := s.now()
-	c := &bot.Campaign{TeamID: in.TeamID, Name: d.Name, ChannelID: in.ChannelID, OpenerID: in.UserID, Lang: in.Lang,
+	c := &bot.Campaign{TeamID: req.TeamID, Name: d.Name, ChannelID: req.ChannelID, OpenerID: req.UserID, Lang: lang,
 		Version: s.current, MinGroup: d.MinGroup, Invited: d.Invited, CreatedAt: now, ClosesAt: now.Add(d.Duration)}
 	if err := s.store.OpenCampaign(ctx, c); err != nil {
 		return "", err
@@ -336,8 +373,8 @@ func (s *Diag) start(ctx context.Context, in *commands.Input, rest string) (stri
 		return "", err
 	}
 	s.post.Kick()
-	return s.kit.T(in.Lang, "diag.started", "label", c.Label(), "count", len(c.Invited),
-		"when", s.kit.When(in.Lang, c.ClosesAt, loc)), nil
+	return s.kit.T(lang, "diag.started", "label", c.Label(), "count", len(c.Invited),
+		"when", s.kit.When(lang, c.ClosesAt, loc)), nil
 }
 
 // respondentButton is a button only the respondent may use: its context

@@ -25,6 +25,7 @@ type findings struct {
 	r      *bot.Report
 	is     bot.InformationSystem
 	sheets []*bot.Sheet
+	plans  []string // the lines of "adoption of the tools chosen", for a report
 }
 
 // findingsOf scores a team's campaign numbered in arg (the latest when
@@ -69,6 +70,9 @@ func (s *Diag) score(ctx context.Context, c *bot.Campaign) (*findings, error) {
 func (s *Diag) report(ctx context.Context, in *commands.Input, arg string, inChannel bool) (string, error) {
 	f, err := s.findingsOf(ctx, in.TeamID, arg)
 	if err != nil {
+		return "", err
+	}
+	if f.plans, err = s.adoption(ctx, in.Lang, f); err != nil {
 		return "", err
 	}
 	channel, reply, err := s.destination(ctx, in, f.c, inChannel)
@@ -175,9 +179,77 @@ func (s *Diag) reportText(l bot.Lang, loc *time.Location, f *findings) string {
 			lines = append(lines, fmt.Sprintf("%d. %s", i+1, p.Question.Measure.Action.In(l)))
 		}
 	}
+	if len(f.plans) > 0 {
+		lines = append(lines, "", s.kit.T(l, "diag.adoption.title"))
+		lines = append(lines, f.plans...)
+	}
 	lines = append(lines, "", s.kit.T(l, "diag.map.title"))
 	lines = append(lines, s.toolMap(l, f.is)...)
 	return strings.Join(lines, "\n")
+}
+
+// adoption is the section "adoption of the tools chosen": each plan of the
+// team with check-ins, its latest estimate, beside the dimension its
+// tool's categories serve. Empty when there is none.
+func (s *Diag) adoption(ctx context.Context, l bot.Lang, f *findings) ([]string, error) {
+	if s.plans == nil {
+		return nil, nil
+	}
+	all, err := s.plans.TeamAdoption(ctx, f.c.TeamID)
+	if err != nil || len(all) == 0 {
+		return nil, err
+	}
+	ix, err := s.tools.Index(ctx, f.c.TeamID)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, a := range all {
+		name, t := a.ToolID, ix.Find(a.ToolID)
+		if t != nil {
+			name = t.Name
+		}
+		out = append(out, s.kit.T(l, "diag.adoption.row", "plan", a.Plan, "title", bot.Quiet(a.Title), "tool", bot.Quiet(name),
+			"percent", a.Percent, "target", a.Target, "week", a.Week.String(), "goal", a.Goal))
+		if d := toolDimension(f, a.ToolID, t); d != nil {
+			score := s.kit.T(l, "diag.report.no_figure")
+			if d.Answers > 0 {
+				score = strconv.Itoa(d.Score)
+			}
+			out = append(out, s.kit.T(l, "diag.adoption.dimension", "dimension", d.Dimension.Name.In(l), "score", score, "target", d.Target))
+		}
+	}
+	return out, nil
+}
+
+// toolDimension is the dimension whose questions' measures name the tool,
+// or else share most of its categories; nil when none does.
+func toolDimension(f *findings, toolID string, t *bot.Tool) *bot.DimensionScore {
+	byName, byCategory := map[string]int{}, map[string]int{}
+	for _, q := range f.q.Questions {
+		if slices.Contains(q.Measure.Tools, toolID) {
+			byName[q.Dimension]++
+		}
+		if t != nil {
+			for _, c := range q.Measure.Categories {
+				if slices.Contains(t.Categories, c) {
+					byCategory[q.Dimension]++
+				}
+			}
+		}
+	}
+	for _, counts := range []map[string]int{byName, byCategory} {
+		var best *bot.DimensionScore
+		for i, d := range f.r.Dimensions {
+			if n := counts[d.Dimension.ID]; n > 0 && (best == nil || n > counts[best.Dimension.ID]) {
+				best = &f.r.Dimensions[i]
+			}
+		}
+		if best != nil {
+			return best
+		}
+	}
+	return nil
 }
 
 // How many "nobody knows" questions, and questions that split

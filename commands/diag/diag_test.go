@@ -54,7 +54,7 @@ func newRigWith(t testing.TB, qs map[int]*bot.Questionnaire) *rig {
 	r.Chat.Members["board"] = []string{"camille", "alex", "sam", "dominique", "zoe"}
 	r.Chat.Admins["admin"] = true
 	post := background.NewPostman(r.Work, db, r.Chat)
-	r.diag = New(Config{Kit: r.Kit, Store: db, Chat: r.Chat, Catalogue: db, Postman: post, Questionnaires: qs, Now: r.clock})
+	r.diag = New(Config{Kit: r.Kit, Store: db, Chat: r.Chat, Catalogue: db, Postman: post, Questionnaires: qs, Adoptions: db, Now: r.clock})
 	r.Serve(r.diag)
 	return r
 }

@@ -90,12 +90,37 @@ func (s *Plans) card(ctx context.Context, p *bot.Plan) bot.Message {
 		body = append(body, "", s.kit.T(l, "plan.card.buttons", "number", first.Number, "title", bot.Quiet(first.Title)))
 		card.Buttons = s.stepButtons(l, p, first, false)
 	}
+	if nextDiagnostic(p) {
+		card.Buttons = append(card.Buttons, s.nextDiagnosticButton(l, p))
+	}
 	if !p.Archived() && p.ToolID != "" {
 		card.Buttons = append(card.Buttons, s.kit.Button("curve", s.kit.T(l, "plan.button.curve"), "default", "plancurve",
 			map[string]string{"team": p.TeamID, "p": strconv.FormatInt(p.ID, 10)}))
 	}
 	card.Text = strings.Join(body, "\n")
 	return bot.Message{ChannelID: p.ChannelID, Card: card}
+}
+
+// nextDiagnostic reports whether a followed plan offers the next
+// diagnostic: its "evaluate adoption" step is done, or is the next one.
+func nextDiagnostic(p *bot.Plan) bool {
+	if p.Archived() {
+		return false
+	}
+	open := p.Open(bot.Day{})
+	for _, st := range p.Steps {
+		if st.Kind == bot.StepEvaluate && (st.Done() || len(open) > 0 && open[0].Number == st.Number) {
+			return true
+		}
+	}
+	return false
+}
+
+// nextDiagnosticButton starts the next diagnostic campaign in the plan's
+// channel: the diagnostic capability answers it, as /diag start there.
+func (s *Plans) nextDiagnosticButton(l bot.Lang, p *bot.Plan) bot.Button {
+	return s.kit.Button("diagstart", s.kit.T(l, "plan.button.next_diagnostic"), "primary", "diagstart",
+		map[string]string{"team": p.TeamID, "ch": p.ChannelID})
 }
 
 // bar draws n out of total as ten blocks.

@@ -59,7 +59,11 @@ func (s *Plans) tickStep(ctx context.Context, p *bot.Plan, n int, userID string,
 	if _, err := s.edit(ctx, p, func(p *bot.Plan) error { _, err := p.Tick(n, userID, s.now()); return err }); err != nil {
 		return "", err
 	}
-	return s.kit.T(l, "plan.step.done", "plan", p.Number, "step", n), nil
+	text := s.kit.T(l, "plan.step.done", "plan", p.Number, "step", n)
+	if st, err := p.Step(n); err == nil && st.Kind == bot.StepEvaluate {
+		text += "\n" + s.kit.T(l, "plan.step.evaluated")
+	}
+	return text, nil
 }
 
 func (s *Plans) setDue(ctx context.Context, p *bot.Plan, n int, userID string, l bot.Lang, value string) (string, error) {

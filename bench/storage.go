@@ -1,0 +1,40 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"regexp"
+	"strconv"
+
+	"balise/e2e/mmtest"
+)
+
+// StorageRun is BenchmarkStances of the storage package: stances per
+// second through the storage layer and raw upserts into the same file with
+// the same pragmas.
+type StorageRun struct {
+	PerSecond map[string]float64 // storage, storage-anonymous, storage-parallel, raw-insert
+	Output    string
+}
+
+var stancesRe = regexp.MustCompile(`BenchmarkStances/(\S+?)(?:-\d+)?\s+\d+\s+.*?([\d.]+) stances/s`)
+
+func storageBench(ctx context.Context) (StorageRun, error) {
+	cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-bench", "^BenchmarkStances$", "-benchtime", "2s", "-count", "1", "./storage")
+	cmd.Dir = mmtest.RepoRoot()
+	out, err := cmd.CombinedOutput()
+	r := StorageRun{PerSecond: map[string]float64{}, Output: string(out)}
+	if err != nil {
+		return r, fmt.Errorf("storage benchmark: %v\n%s", err, out)
+	}
+	for _, m := range stancesRe.FindAllStringSubmatch(string(out), -1) {
+		v, _ := strconv.ParseFloat(m[2], 64)
+		r.PerSecond[m[1]] = v
+	}
+	if r.PerSecond["storage"] == 0 || r.PerSecond["raw-insert"] == 0 {
+		return r, fmt.Errorf("storage benchmark: no figures in\n%s", out)
+	}
+	logf("storage %.0f stances/s, raw %.0f/s", r.PerSecond["storage"], r.PerSecond["raw-insert"])
+	return r, nil
+}

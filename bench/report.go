@@ -167,10 +167,14 @@ func markdown(r *Results) string {
 	p("")
 	p("`go test ./storage -bench Stances` (one transaction per stance; the same file, the same pragmas: WAL, synchronous NORMAL):")
 	p("")
-	p("| path | stances/s |")
-	p("|---|---|")
+	p("| path | stances/s (median of 3) | the 3 runs |")
+	p("|---|---|---|")
 	for _, k := range []string{"storage", "storage-anonymous", "storage-parallel", "raw-insert"} {
-		p("| %s | %.0f |", k, r.Storage.PerSecond[k])
+		var runs []string
+		for _, v := range r.Storage.Runs[k] {
+			runs = append(runs, fmt.Sprintf("%.0f", v))
+		}
+		p("| %s | %.0f | %s |", k, r.Storage.PerSecond[k], strings.Join(runs, ", "))
 	}
 	ratio := r.Storage.PerSecond["storage"] / r.Storage.PerSecond["raw-insert"]
 	p("")

@@ -43,6 +43,7 @@ var (
 	crowds    = flag.String("crowds", "50,200", "sizes of the voting crowds")
 	clicks    = flag.Int("clicks", 400, "clicks per storm (spread over the crowd's members)")
 	perMember = flag.Int("commands", 4, "slash commands per member in each command storm (50 members)")
+	memLimit  = flag.String("memlimit", "64MiB", "GOMEMLIMIT for a last run on the large installation; none when empty")
 )
 
 func main() {
@@ -82,7 +83,17 @@ type Results struct {
 	Catalogue, Teams  int
 	Decisions         int
 	ReportRespondents int
+	Limited           *LimitRun
 	Notes             []string
+}
+
+// LimitRun is the large installation again, with GOMEMLIMIT set.
+type LimitRun struct {
+	Limit          string
+	Start, Report  time.Duration
+	IdleKB, PeakKB int
+	Clicks         *ClickRun
+	Tool           *CommandRun
 }
 
 // ClickRun is one click storm: Balise's and the null integration's.
@@ -305,6 +316,38 @@ func run() error {
 	res.PeakLargeKB = peak()
 	srv.stop()
 
+	// The same large installation under a soft memory limit for Go's
+	// garbage collector, the operator's knob (GOMEMLIMIT).
+	if *memLimit != "" {
+		lim := &LimitRun{Limit: *memLimit}
+		if srv, err = startServe(ctx, b, logPath, "GOMEMLIMIT="+*memLimit); err != nil {
+			return err
+		}
+		lim.Start = srv.startup
+		time.Sleep(3 * time.Second)
+		lim.IdleKB = rssKB(srv.pid)
+		logf("large, GOMEMLIMIT=%s: ready in %s, idle %d KiB", *memLimit, srv.startup, lim.IdleKB)
+		peak = peakRSS(srv.pid)
+		t := time.Now()
+		if _, err := members[0].Run(ctx, diagCh.Id, "/diag report "+label); err != nil {
+			return err
+		}
+		lim.Report = time.Since(t)
+		ch, err := newChannel(ctx, mm, "limite", members[:50])
+		if err != nil {
+			return err
+		}
+		c := ClickRun{Members: 50}
+		if c.Balise, c.Own, c.CardAfter, c.CardRight, c.CPU, err = baliseClicks(ctx, mm, srv, reqLog, members[:50], ch, max(1, *clicks/50), "Storm limit"); err != nil {
+			return err
+		}
+		lim.Clicks = &c
+		lim.Tool = commandStorm(ctx, reqLog, members[:50], ch.Id, "/tool (10,000 entries, GOMEMLIMIT="+*memLimit+")", "/tool share files with the board", *perMember)
+		lim.PeakKB = peak()
+		srv.stop()
+		res.Limited = lim
+	}
+
 	res.LoadAfter = loadAverage()
 	res.Finished = time.Now()
 	return write(res, *outDir)
@@ -369,12 +412,13 @@ type serve struct {
 	stopped bool
 }
 
-func startServe(ctx context.Context, b *mmtest.Balise, logPath string) (*serve, error) {
+func startServe(ctx context.Context, b *mmtest.Balise, logPath string, env ...string) (*serve, error) {
 	f, err := os.OpenFile(logPath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
 		return nil, err
 	}
 	cmd := b.Exec("serve")
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = f, f
 	t0 := time.Now()
 	if err := cmd.Start(); err != nil {

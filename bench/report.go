@@ -198,6 +198,15 @@ func markdown(r *Results) string {
 	p("| RSS idle | %.1f MB | %.1f MB | shipped < 30 MB | %s |", mb(r.IdleFreshKB), mb(r.IdleLargeKB), pass(r.IdleFreshKB > 0 && mb(r.IdleFreshKB) < goalIdleMB))
 	p("| RSS peak under the storms | %.1f MB | %.1f MB | large < 80 MB | %s |", mb(r.PeakStormKB), mb(r.PeakLargeKB), pass(r.PeakLargeKB > 0 && mb(r.PeakLargeKB) < goalLoadMB))
 	p("")
+	if l := r.Limited; l != nil {
+		p("| with `GOMEMLIMIT=%s`: start-up | | %.0f ms | < 1 s | %s |", l.Limit, ms(l.Start), pass(l.Start < goalStart))
+		p("| with `GOMEMLIMIT=%s`: RSS idle | | %.1f MB | | |", l.Limit, mb(l.IdleKB))
+		p("| with `GOMEMLIMIT=%s`: RSS peak under load | | %.1f MB | < 80 MB | %s |", l.Limit, mb(l.PeakKB), pass(mb(l.PeakKB) < goalLoadMB))
+		p("")
+		p("With `GOMEMLIMIT=%s` on the large installation: the report took %.0f ms; a 50-member click storm %.1f clicks/s, p99 %.0f ms,", l.Limit, ms(l.Report), l.Clicks.Balise.Rate(), l.Clicks.Balise.P(.99))
+		p("Balise's own p50 / p99 %.1f / %.1f ms; `/tool` p99 %.0f ms, own p50 / p99 %.1f / %.1f ms.", durs(l.Clicks.Own, .5), durs(l.Clicks.Own, .99), l.Tool.Sample.P(.99), durs(l.Tool.Own, .5), durs(l.Tool.Own, .99))
+		p("")
+	}
 	p("(MB here are MiB.) The peaks are over everything above: the click storms, the command storms and the diagnostic on the")
 	p("fresh database; the report, a 50-member click storm and `/tool` on 10,000 entries on the large one.")
 	p("")

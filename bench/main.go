@@ -43,7 +43,7 @@ var (
 	crowds    = flag.String("crowds", "50,200", "sizes of the voting crowds")
 	clicks    = flag.Int("clicks", 400, "clicks per storm (spread over the crowd's members)")
 	perMember = flag.Int("commands", 4, "slash commands per member in each command storm (50 members)")
-	memLimit  = flag.String("memlimit", "64MiB", "GOMEMLIMIT for a last run on the large installation; none when empty")
+	memLimit  = flag.String("memlimit", "100MiB", "GOMEMLIMIT for a last run on the large installation; none when empty")
 )
 
 func main() {
@@ -84,6 +84,10 @@ type Results struct {
 	Decisions         int
 	ReportRespondents int
 	Limited           *LimitRun
+	WarmFresh         time.Duration // from the start to the catalogue index built
+	WarmLarge         time.Duration
+	HeapIdle          map[string]float64 // Go's memory figures from /metrics, large installation, idle
+	HeapLoaded        map[string]float64 // and after the storms
 	Notes             []string
 }
 
@@ -91,6 +95,7 @@ type Results struct {
 type LimitRun struct {
 	Limit          string
 	Start, Report  time.Duration
+	Warm           time.Duration
 	IdleKB, PeakKB int
 	Clicks         *ClickRun
 	Tool           *CommandRun
@@ -173,6 +178,7 @@ func run() error {
 	}
 	defer func() { srv.stop() }()
 	res.StartFresh = srv.startup
+	res.WarmFresh = srv.warm(60 * time.Second)
 	time.Sleep(3 * time.Second)
 	res.IdleFreshKB = rssKB(srv.pid)
 	logf("balise ready in %s, idle %d KiB", srv.startup, res.IdleFreshKB)
@@ -276,8 +282,10 @@ func run() error {
 		return err
 	}
 	res.StartLarge = srv.startup
+	res.WarmLarge = srv.warm(60 * time.Second)
 	time.Sleep(3 * time.Second)
 	res.IdleLargeKB = rssKB(srv.pid)
+	res.HeapIdle = goMemory(b.MetricsURL)
 	logf("large: balise ready in %s, idle %d KiB", srv.startup, res.IdleLargeKB)
 	peak = peakRSS(srv.pid)
 
@@ -314,6 +322,7 @@ func run() error {
 	res.LargeClicks = &large
 	res.LargeTool = commandStorm(ctx, reqLog, members[:50], ch.Id, "/tool (10,000 entries)", "/tool share files with the board", *perMember)
 	res.PeakLargeKB = peak()
+	res.HeapLoaded = goMemory(b.MetricsURL)
 	srv.stop()
 
 	// The same large installation under a soft memory limit for Go's
@@ -324,6 +333,7 @@ func run() error {
 			return err
 		}
 		lim.Start = srv.startup
+		lim.Warm = srv.warm(60 * time.Second)
 		time.Sleep(3 * time.Second)
 		lim.IdleKB = rssKB(srv.pid)
 		logf("large, GOMEMLIMIT=%s: ready in %s, idle %d KiB", *memLimit, srv.startup, lim.IdleKB)
@@ -408,6 +418,9 @@ type serve struct {
 	cmd     *exec.Cmd
 	pid     int
 	startup time.Duration // from the process's start to /readyz 200
+	t0      time.Time
+	log     requestLog
+	logFrom int64
 	done    chan struct{}
 	stopped bool
 }
@@ -420,12 +433,13 @@ func startServe(ctx context.Context, b *mmtest.Balise, logPath string, env ...st
 	cmd := b.Exec("serve")
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = f, f
+	from := requestLog{path: logPath}.size()
 	t0 := time.Now()
 	if err := cmd.Start(); err != nil {
 		f.Close()
 		return nil, err
 	}
-	s := &serve{cmd: cmd, pid: cmd.Process.Pid, done: make(chan struct{})}
+	s := &serve{cmd: cmd, pid: cmd.Process.Pid, done: make(chan struct{}), t0: t0, log: requestLog{path: logPath}, logFrom: from}
 	go func() { cmd.Wait(); f.Close(); close(s.done) }()
 	client := &http.Client{Timeout: time.Second}
 	deadline := t0.Add(60 * time.Second)
@@ -451,6 +465,20 @@ func startServe(ctx context.Context, b *mmtest.Balise, logPath string, env ...st
 			return nil, fmt.Errorf("balise serve not ready after 60 s: see %s", logPath)
 		}
 	}
+}
+
+// warm waits until serve has built the catalogue's search index in the
+// background, and returns how long after the process's start it was ready.
+func (s *serve) warm(timeout time.Duration) time.Duration {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if s.log.has(s.logFrom, "catalogue index built") {
+			return time.Since(s.t0)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	logf("the catalogue index was not built within %s", timeout)
+	return 0
 }
 
 // stop ends the process this benchmark started, by its pid: SIGTERM, then
@@ -508,14 +536,23 @@ func baliseClicks(ctx context.Context, mm *mmtest.Mattermost, srv *serve, reqLog
 	}
 	from := reqLog.size()
 	cpu0 := cpuTime(srv.pid)
+	accepted := make([]int, len(members)) // each member's last stance Mattermost reported accepted
+	for i := range accepted {
+		accepted[i] = -1
+	}
 	s = storm(fmt.Sprintf("balise %d", len(members)), len(members), per, func(m, c int) error {
 		_, err := members[m].Client.DoPostActionWithCookie(ctx, card.Id, ids[(m+c)%3], "", "")
+		if err == nil {
+			accepted[m] = (m + c) % 3
+		}
 		return err
 	})
 	last := time.Now()
 	counts := make([]int, 3)
-	for i := range members {
-		counts[(i+per-1)%3]++
+	for _, a := range accepted {
+		if a >= 0 {
+			counts[a]++
+		}
 	}
 	for time.Since(last) < 30*time.Second {
 		p, _, gerr := mm.Admin.Client.GetPost(ctx, card.Id, "")

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"net/http"
 	"os"
 	"slices"
 	"strconv"
@@ -150,6 +151,38 @@ func (l requestLog) size() int64 {
 		return 0
 	}
 	return st.Size()
+}
+
+// has reports whether a log line after offset from carries the message.
+func (l requestLog) has(from int64, message string) bool {
+	data, err := os.ReadFile(l.path)
+	if err != nil || int64(len(data)) < from {
+		return false
+	}
+	return bytes.Contains(data[from:], []byte(`"message":"`+message+`"`))
+}
+
+// goMemory reads Go's memory figures from Balise's /metrics, in MiB.
+func goMemory(url string) map[string]float64 {
+	out := map[string]float64{}
+	resp, err := http.Get(url)
+	if err != nil {
+		return out
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		name, value, ok := strings.Cut(sc.Text(), " ")
+		switch name {
+		case "go_memstats_heap_alloc_bytes", "go_memstats_heap_inuse_bytes", "go_memstats_heap_idle_bytes",
+			"go_memstats_heap_released_bytes", "go_memstats_next_gc_bytes", "go_memstats_sys_bytes", "process_resident_memory_bytes":
+			if v, err := strconv.ParseFloat(value, 64); ok && err == nil {
+				out[name] = v / (1 << 20)
+			}
+		}
+	}
+	return out
 }
 
 // durations returns the handling times of the requests to path logged

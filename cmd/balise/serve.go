@@ -157,7 +157,7 @@ func (s *Serve) Run(ctx context.Context, args []string) error {
 			log.Warn().Err(err).Msg("catalogue index not built ahead")
 			return
 		}
-		log.Debug().Dur("duration", time.Since(start)).Msg("catalogue index built")
+		log.Info().Dur("duration", time.Since(start)).Msg("catalogue index built")
 	}()
 	metricsSrv := &http.Server{Handler: metricsMux(watch), ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second}
 	if s.metricsAddr != "" {

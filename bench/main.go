@@ -7,8 +7,8 @@
 //
 //	go run ./bench
 //
-// It takes about ten minutes on two cores, most of it creating 200
-// members and seeding a large installation. See the README, "Benchmarks".
+// It takes about four minutes on two cores once the harness has built
+// Mattermost. See the README, "Benchmarks".
 package main
 
 import (

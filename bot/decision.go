@@ -283,10 +283,9 @@ type StanceNews struct {
 
 // StanceTaken is what TakeStance did.
 type StanceTaken struct {
-	Changed  bool  // the stance is new or its choice changed
-	Tally    Tally // the counts after this stance, for the card
-	Revision int   // the decision's revision after this stance
-	Notified bool  // the block notice was queued
+	Changed  bool // the stance is new or its choice changed
+	Revision int  // the decision's revision after this stance
+	Notified bool // the block notice was queued
 }
 
 // Decisions keeps the team's decisions, stances and their history. It is

@@ -23,6 +23,9 @@ type capabilityDeps struct {
 	tick    time.Duration
 	llm     bot.Assistant
 	waitLLM time.Duration
+	// finder is the catalogue's search index, one for /tool and /diag: two
+	// would hold two copies of it (about 40 MB each with 10,000 entries).
+	finder *bot.ToolFinder
 }
 
 // capabilities builds what Balise does, each with the few things it uses:
@@ -34,12 +37,15 @@ func capabilities(d capabilityDeps) ([]commands.Capability, error) {
 		return nil, err
 	}
 	postman := background.NewPostman(d.work, d.db, d.chat)
+	if d.finder == nil {
+		d.finder = bot.NewToolFinder(d.db)
+	}
 	board := decide.New(decide.Config{Kit: d.kit, Store: d.db, Chat: d.chat, Work: d.work, Postman: postman, Tick: d.tick})
 	return []commands.Capability{
 		jobs{postman.Job(d.tick)},
 		board,
-		tool.New(tool.Config{Kit: d.kit, Catalogue: d.db, Chat: d.chat, Board: board, Assistant: d.llm, WaitLLM: d.waitLLM}),
-		diag.New(diag.Config{Kit: d.kit, Store: d.db, Chat: d.chat, Catalogue: d.db, Postman: postman, Questionnaires: questionnaires, Adoptions: d.db, Tick: d.tick}),
+		tool.New(tool.Config{Kit: d.kit, Catalogue: d.db, Chat: d.chat, Board: board, Assistant: d.llm, WaitLLM: d.waitLLM, Finder: d.finder}),
+		diag.New(diag.Config{Kit: d.kit, Store: d.db, Chat: d.chat, Catalogue: d.db, Postman: postman, Questionnaires: questionnaires, Adoptions: d.db, Tick: d.tick, Finder: d.finder}),
 		plan.New(plan.Config{Kit: d.kit, Store: d.db, Chat: d.chat, Tools: d.db, Work: d.work, Postman: postman, Tick: d.tick}),
 	}, nil
 }

@@ -125,7 +125,8 @@ func (s *Serve) Run(ctx context.Context, args []string) error {
 	work := background.New(log)
 	watch := metrics.New(metricsSource(db))
 	kit := commands.NewKit(text, commands.NewSigner(key, nil), chat, db, publicURL, s.mattermostURL)
-	caps, err := capabilities(capabilityDeps{db: db, chat: chat, kit: kit, work: work, tick: tick, llm: llm, waitLLM: waitLLM})
+	finder := bot.NewToolFinder(db)
+	caps, err := capabilities(capabilityDeps{db: db, chat: chat, kit: kit, work: work, tick: tick, llm: llm, waitLLM: waitLLM, finder: finder})
 	if err != nil {
 		return err
 	}
@@ -155,6 +156,17 @@ func (s *Serve) Run(ctx context.Context, args []string) error {
 	served := make(chan error, 2)
 	go func() { served <- httpSrv.Serve(ln) }()
 	log.Info().Str("addr", ln.Addr().String()).Str("version", Version).Msg("balise is serving")
+	// Build the catalogue's search index now, beside the first requests,
+	// rather than in the first /tool or report (a second or more with
+	// 10,000 entries, which every /tool arriving meanwhile would wait for).
+	go func() {
+		start := time.Now()
+		if _, err := finder.Index(ctx, ""); err != nil {
+			log.Warn().Err(err).Msg("catalogue index not built ahead")
+			return
+		}
+		log.Info().Dur("duration", time.Since(start)).Msg("catalogue index built")
+	}()
 	metricsSrv := &http.Server{Handler: metricsMux(watch), ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second}
 	if s.metricsAddr != "" {
 		mln, err := net.Listen("tcp", s.metricsAddr)

@@ -73,12 +73,18 @@ type Config struct {
 	Questionnaires map[int]*bot.Questionnaire // every version shipped, by version; the newest is used
 	Now            func() time.Time           // the clock; time.Now when nil
 	Tick           time.Duration              // how often jobs look for due work; 30s when zero
+	// Finder is the catalogue's search index, shared with /tool (one copy
+	// in memory); a new one over Catalogue when nil.
+	Finder *bot.ToolFinder
 }
 
 // New returns the diagnostic capability.
 func New(c Config) *Diag {
-	s := &Diag{kit: c.Kit, store: c.Store, plans: c.Adoptions, chat: c.Chat, tools: bot.NewToolFinder(c.Catalogue), post: c.Postman,
+	s := &Diag{kit: c.Kit, store: c.Store, plans: c.Adoptions, chat: c.Chat, tools: c.Finder, post: c.Postman,
 		qs: c.Questionnaires, now: c.Now, tick: c.Tick, answers: map[string]*sync.Mutex{}}
+	if s.tools == nil {
+		s.tools = bot.NewToolFinder(c.Catalogue)
+	}
 	for v := range s.qs {
 		s.current = max(s.current, v)
 	}

@@ -50,12 +50,19 @@ type Config struct {
 	Assistant bot.Assistant    // optional language model, nil for none
 	WaitLLM   time.Duration    // how long /tool waits for the assistant; 4s when zero
 	Now       func() time.Time // the clock; time.Now when nil
+	// Finder is the search index of the catalogue, shared with the other
+	// capabilities that search it (one copy in memory); a new one over
+	// Catalogue when nil.
+	Finder *bot.ToolFinder
 }
 
 // New returns the /tool capability.
 func New(c Config) *Advisor {
-	s := &Advisor{kit: c.Kit, catalogue: c.Catalogue, tools: bot.NewToolFinder(c.Catalogue), chat: c.Chat, board: c.Board,
+	s := &Advisor{kit: c.Kit, catalogue: c.Catalogue, tools: c.Finder, chat: c.Chat, board: c.Board,
 		assistant: c.Assistant, waitLLM: c.WaitLLM, now: c.Now}
+	if s.tools == nil {
+		s.tools = bot.NewToolFinder(c.Catalogue)
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}

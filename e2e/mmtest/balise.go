@@ -169,3 +169,15 @@ func (b *Balise) LogTail() string { return tail(b.log, 6000) }
 
 // Log returns Balise's whole log.
 func (b *Balise) Log() string { return tail(b.log, 1<<30) }
+
+// Binary is the path of the Balise binary the harness built.
+func (b *Balise) Binary() string { return b.bin }
+
+// Exec returns an unstarted command running the binary with args and the
+// environment Balise runs with: the benchmark starts `serve` with it to time
+// the start-up and to read the process's memory.
+func (b *Balise) Exec(args ...string) *exec.Cmd {
+	cmd := exec.Command(b.bin, args...)
+	cmd.Env = b.env()
+	return cmd
+}

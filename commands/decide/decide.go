@@ -166,17 +166,8 @@ func (s *Decide) runDecide(ctx context.Context, in *commands.Input) (string, err
 // openDecision stores the decision, then posts its card; if the card cannot
 // be posted, the decision is removed and the member is told to retry.
 func (s *Decide) openDecision(ctx context.Context, req bot.Request, l bot.Lang, author bot.Member, draft bot.Draft) (*bot.Decision, error) {
-	if err := s.chat.JoinChannel(ctx, req.ChannelID); err != nil {
+	if err := commands.EnterChannel(ctx, s.chat, req.ChannelID, req.UserID, "decide.error.not_member"); err != nil {
 		return nil, err
-	}
-	// A form may be submitted long after it opened: its author must still
-	// belong to the channel.
-	member, err := s.chat.IsChannelMember(ctx, req.ChannelID, req.UserID)
-	if err != nil {
-		return nil, err
-	}
-	if !member {
-		return nil, bot.Errorf(bot.EFORBIDDEN, "decide.error.not_member")
 	}
 	voters, err := s.chat.ChannelMembers(ctx, req.ChannelID)
 	if err != nil {

@@ -107,15 +107,8 @@ func (s *Plans) newPlan(ctx context.Context, in *commands.Input, text string) (s
 // its referents' nudges and posts its card. A plan opens only for a member
 // of the channel.
 func (s *Plans) create(ctx context.Context, req bot.Request, l bot.Lang, d draft) (*bot.Plan, error) {
-	if err := s.chat.JoinChannel(ctx, req.ChannelID); err != nil {
+	if err := commands.EnterChannel(ctx, s.chat, req.ChannelID, req.UserID, "plan.error.not_member"); err != nil {
 		return nil, err
-	}
-	member, err := s.chat.IsChannelMember(ctx, req.ChannelID, req.UserID)
-	if err != nil {
-		return nil, err
-	}
-	if !member {
-		return nil, bot.Errorf(bot.EFORBIDDEN, "plan.error.not_member")
 	}
 	creator, err := s.chat.Member(ctx, req.UserID)
 	if err != nil {

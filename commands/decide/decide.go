@@ -353,14 +353,6 @@ func (s *Decide) showDecision(ctx context.Context, in *commands.Input, arg strin
 	return "#### " + msg.Card.Title + "\n" + msg.Card.Text + "\n" + s.kit.Permalink(d.PostID), nil
 }
 
-// location is a member's time zone, UTC when unknown.
-func (s *Decide) location(ctx context.Context, userID string) *time.Location {
-	if m, err := s.chat.Member(ctx, userID); err == nil && m.Location != nil {
-		return m.Location
-	}
-	return time.UTC
-}
-
 // mayManage checks that a member may close a decision, remind its voters or
 // write its outcome: its author, or an administrator of the team.
 func (s *Decide) mayManage(ctx context.Context, d *bot.Decision, userID string) error {
